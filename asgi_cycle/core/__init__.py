@@ -1,0 +1,1 @@
+"""The core of the cycle: exceptions, signals and the ASGI handler."""
