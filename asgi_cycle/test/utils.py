@@ -15,7 +15,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 _MISSING = object()
 
 
-class override_settings:  # noqa: N801 - Django's name
+class override_settings:
     """Change settings inside a ``with`` block or a decorated test, then restore them.
 
     ``setting_changed`` is sent on enter and exit so that caches keyed on a

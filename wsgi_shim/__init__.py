@@ -1,0 +1,1 @@
+"""ASGI -> WSGI shim: the same lifecycle under WSGI servers."""
