@@ -36,6 +36,8 @@ FILE_UPLOAD_TEMP_DIR: str | None = None
 STATIC_URL: str | None = "/static/"
 STATIC_ROOT: str | None = None
 STATICFILES_DIRS: list[str] = []
+#: Serve STATIC_URL from the static folders before the onion (see core.handlers.static).
+CYCLE_SERVE_STATIC = True
 MEDIA_URL = "/media/"
 MEDIA_ROOT = ""
 
@@ -86,5 +88,7 @@ CYCLE_TRACE = False
 CYCLE_TRACE_KEEP = 50
 #: Seconds a client may take to send the whole body before it gets 408.
 CYCLE_BODY_TIMEOUT: float | None = 60.0
+#: Largest multipart/form-data body (files included), in bytes; past it the answer is 413.
+CYCLE_MAX_UPLOAD_SIZE: int | None = 100 * 1024 * 1024
 #: Longest header value (bytes) the request object accepts for parsed headers.
 CYCLE_MAX_HEADER_VALUE = 8190

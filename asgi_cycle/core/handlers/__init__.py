@@ -1,0 +1,1 @@
+"""The request handler: entry point, middleware onion and exception mapping."""

@@ -1,0 +1,1 @@
+"""The article's example app: products, runnable under Uvicorn and Gunicorn."""

@@ -1,0 +1,219 @@
+"""The middleware onion, built once.
+
+Rules:
+
+- ``MIDDLEWARE`` is read once, when the handler is built; the chain is never
+  rebuilt or re-adapted per request.
+- Each layer runs in the mode it prefers. Walking from the view outwards, a
+  layer is async when it is ``async_capable`` and the layer inside it is async
+  (or it cannot run sync); otherwise sync. ``adapt`` inserts a bridge only
+  where two neighbours disagree, so a chain of async-capable middleware never
+  leaves the event loop, and a chain of sync ones hops into a thread once.
+- ``process_view``, ``process_template_response`` and ``process_exception``
+  hooks are collected from every layer. Sync hooks of this package's own
+  middleware are pure logic and are called inline on the loop; sync hooks of
+  other middleware may block and run in a worker thread, as Django runs them.
+  A middleware class opts in or out explicitly with ``nonblocking_hooks``.
+- The innermost layer resolves the URL, runs the view hooks and the view, then
+  the template-response hooks and the rendering.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+
+from asgi_cycle.conf import settings
+from asgi_cycle.core.exceptions import ImproperlyConfigured, MiddlewareNotUsed
+from asgi_cycle.core.handlers.exception import convert_exception_to_response
+from asgi_cycle.utils.asyncio import async_to_sync, is_async_callable, sync_to_async
+from asgi_cycle.utils.module_loading import import_string
+
+if TYPE_CHECKING:
+    from asgi_cycle.http import HttpRequest, HttpResponseBase
+
+AsyncGetResponse = Callable[["HttpRequest"], Awaitable["HttpResponseBase"]]
+Hook = Callable[..., Awaitable[Any]]
+
+
+def adapt(method: Any, to_async: bool, is_async: bool | None = None) -> Any:
+    """Return ``method`` in the wanted mode, bridging only when the mode differs."""
+    if is_async is None:
+        is_async = is_async_callable(method)
+    if is_async == to_async:
+        return method
+    return sync_to_async(method) if to_async else async_to_sync(method)
+
+
+def _hook_to_async(owner: object, hook: Any) -> Hook:
+    """An async callable for a middleware hook, with no thread hop for pure hooks."""
+    if is_async_callable(hook):
+        return hook  # type: ignore[no-any-return]
+    nonblocking = getattr(
+        owner, "nonblocking_hooks", type(owner).__module__.startswith("asgi_cycle.")
+    )
+    if not nonblocking:
+        return sync_to_async(hook)
+
+    async def call_inline(*args: Any) -> Any:
+        return hook(*args)
+
+    return call_inline
+
+
+class BaseHandler:
+    """Builds the onion from ``MIDDLEWARE`` and runs the innermost stage."""
+
+    def __init__(self) -> None:
+        self._view_middleware: list[Hook] = []
+        self._template_response_middleware: list[Hook] = []
+        self._exception_middleware: list[Hook] = []
+        self._middleware_chain: AsyncGetResponse | None = None
+        #: Dotted paths of the layers actually in the chain, outermost first.
+        self.middleware_in_use: list[str] = []
+
+    def load_middleware(self) -> None:
+        """Build the chain from ``settings.MIDDLEWARE``; call once."""
+        self._view_middleware = []
+        self._template_response_middleware = []
+        self._exception_middleware = []
+        self.middleware_in_use = []
+        handler: Any = convert_exception_to_response(self._get_response_async)
+        handler_is_async = True
+        for path in reversed(settings.MIDDLEWARE):
+            try:
+                factory = import_string(path)
+            except ImportError as exc:
+                raise ImproperlyConfigured(
+                    f"MIDDLEWARE entry {path!r} cannot be imported: {exc}. Check the dotted path."
+                ) from exc
+            can_sync = getattr(factory, "sync_capable", True)
+            can_async = getattr(factory, "async_capable", False)
+            if not can_sync and not can_async:
+                raise ImproperlyConfigured(
+                    f"Middleware {path} must have at least one of sync_capable/async_capable set "
+                    "to True."
+                )
+            layer_is_async = can_async if (handler_is_async or not can_sync) else False
+            try:
+                adapted = adapt(handler, layer_is_async, handler_is_async)
+                instance = factory(adapted)
+            except MiddlewareNotUsed:
+                continue
+            if instance is None:
+                raise ImproperlyConfigured(f"Middleware factory {path} returned None.")
+            self.middleware_in_use.insert(0, path)
+            if hasattr(instance, "process_view"):
+                self._view_middleware.insert(0, _hook_to_async(instance, instance.process_view))
+            if hasattr(instance, "process_template_response"):
+                self._template_response_middleware.append(
+                    _hook_to_async(instance, instance.process_template_response)
+                )
+            if hasattr(instance, "process_exception"):
+                self._exception_middleware.append(
+                    _hook_to_async(instance, instance.process_exception)
+                )
+            handler = convert_exception_to_response(instance)
+            handler_is_async = layer_is_async
+        self._middleware_chain = adapt(handler, True, handler_is_async)
+
+    async def get_response_async(self, request: HttpRequest) -> HttpResponseBase:
+        """Run ``request`` through the whole onion and return the response."""
+        if self._middleware_chain is None:
+            self.load_middleware()
+        assert self._middleware_chain is not None  # for mypy: load_middleware sets it
+        return await self._middleware_chain(request)
+
+    def resolve_request(self, request: HttpRequest) -> tuple[Any, tuple[Any, ...], dict[str, Any]]:
+        """Resolve the path (honouring ``request.urlconf``) and attach ``resolver_match``."""
+        from asgi_cycle.urls import get_resolver, set_urlconf
+
+        urlconf = getattr(request, "urlconf", None)
+        if urlconf is not None:
+            set_urlconf(urlconf)
+        match = get_resolver(urlconf).resolve(request.path_info)
+        request.resolver_match = match
+        return match.func, match.args, match.kwargs
+
+    async def _get_response_async(self, request: HttpRequest) -> HttpResponseBase:
+        callback, args, kwargs = self.resolve_request(request)
+        response: Any = None
+        for hook in self._view_middleware:
+            response = await hook(request, callback, args, kwargs)
+            if response is not None:
+                break
+        if response is None:
+            view = self.make_view_atomic(callback)
+            try:
+                if is_async_callable(view):
+                    response = await view(request, *args, **kwargs)
+                else:
+                    response = await sync_to_async(view)(request, *args, **kwargs)
+            except Exception as exc:
+                response = await self.process_exception_by_middleware(exc, request)
+                if response is None:
+                    raise
+        self.check_response(response, callback)
+        if hasattr(response, "render") and callable(response.render):
+            for hook in self._template_response_middleware:
+                response = await hook(request, response)
+                self.check_response(response, hook, "process_template_response()")
+            try:
+                if is_async_callable(response.render):
+                    response = await response.render()
+                else:
+                    # Rendering may iterate lazy querysets: run it where sync ORM calls work.
+                    response = await sync_to_async(response.render)()
+            except Exception as exc:
+                response = await self.process_exception_by_middleware(exc, request)
+                if response is None:
+                    raise
+        return response  # type: ignore[no-any-return]
+
+    def make_view_atomic(self, view: Any) -> Any:
+        """Wrap ``view`` in a transaction for each database with ``ATOMIC_REQUESTS``."""
+        if not any(db.get("ATOMIC_REQUESTS") for db in settings.DATABASES.values()):
+            return view
+        if getattr(view, "_non_atomic_requests", None) is not None:
+            skipped = view._non_atomic_requests
+        else:
+            skipped = set()
+        from asgi_cycle.db import transaction
+
+        for alias, db in settings.DATABASES.items():
+            if db.get("ATOMIC_REQUESTS") and alias not in skipped:
+                view = transaction.atomic(using=alias)(view)
+        return view
+
+    async def process_exception_by_middleware(
+        self, exc: Exception, request: HttpRequest
+    ) -> HttpResponseBase | None:
+        """Give each ``process_exception`` hook the chance to answer for ``exc``."""
+        for hook in self._exception_middleware:
+            response = await hook(request, exc)
+            if response is not None:
+                return response  # type: ignore[no-any-return]
+        return None
+
+    @staticmethod
+    def check_response(response: Any, callback: Any, name: str | None = None) -> None:
+        """Raise ValueError when a view or hook returned no response (Django's message)."""
+        if response is not None and not isinstance(response, Awaitable):
+            return
+        if name is None:
+            name = f"The view {getattr(callback, '__module__', '?')}." + getattr(
+                callback, "__qualname__", type(callback).__name__
+            )
+        else:
+            name = f"{name} of {getattr(callback, '__qualname__', callback)!r}"
+        if response is None:
+            raise ValueError(
+                f"{name} didn't return an HttpResponse object. It returned None instead."
+            )
+        raise ValueError(
+            f"{name} didn't return an HttpResponse object. It returned an unawaited "
+            "coroutine instead. You may need to add an 'await' into your view."
+        )
+
+
+__all__ = ["BaseHandler", "adapt"]
