@@ -83,7 +83,7 @@ def run_server(
     port = free_port()
     command = command_for_port(port)  # type: ignore[operator]
     full_env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
-    log = tempfile.NamedTemporaryFile(prefix="server-", suffix=".log", delete=False)  # noqa: SIM115
+    log = tempfile.NamedTemporaryFile(prefix="server-", suffix=".log", delete=False)
     log_path = Path(log.name)
     process = subprocess.Popen(
         command, cwd=cwd, env=full_env, stdout=log, stderr=subprocess.STDOUT

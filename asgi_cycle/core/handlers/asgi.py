@@ -25,6 +25,7 @@ from __future__ import annotations
 import io
 import logging
 import tempfile
+import time
 from collections.abc import AsyncIterator, Iterator
 from typing import IO, TYPE_CHECKING, Any
 
@@ -36,8 +37,10 @@ from asgi_cycle.core.exceptions import RequestAborted, RequestDataTooBig
 from asgi_cycle.core.handlers.base import BaseHandler
 from asgi_cycle.core.handlers.exception import aresponse_for_exception
 from asgi_cycle.core.handlers.static import StaticFilesServer
+from asgi_cycle.core.tracing import Trace, current_trace, recent
 from asgi_cycle.types import Message, Receive, Scope, Send
 from asgi_cycle.utils.asyncio import sync_to_async
+from asgi_cycle.views.cycle import CYCLE_PAGE_PATH, cycle_page
 
 if TYPE_CHECKING:
     from asgi_cycle.http import HttpResponseBase
@@ -61,6 +64,7 @@ class ASGIHandler(BaseHandler):
 
         self.request_class = ASGIRequest
         self.static = StaticFilesServer.from_settings()
+        recent.resize(settings.CYCLE_TRACE_KEEP)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         kind = scope["type"]
@@ -106,10 +110,28 @@ class ASGIHandler(BaseHandler):
 
     async def handle_http(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Serve one HTTP request (see the module docstring)."""
+        if not self.tracing:
+            await self._handle_http(scope, receive, send, None)
+            return
+        if settings.DEBUG and scope["path"] == CYCLE_PAGE_PATH:
+            await send_response(cycle_page(), scope, receive, send)
+            return
+        trace = Trace(scope["method"], scope["path"])
+        token = current_trace.set(trace)
+        try:
+            await self._handle_http(scope, receive, send, trace)
+        finally:
+            current_trace.reset(token)
+            recent.append(trace)
+
+    async def _handle_http(
+        self, scope: Scope, receive: Receive, send: Send, trace: Trace | None
+    ) -> None:
         if signals.request_started.has_listeners:
             await signals.request_started.asend(type(self), scope=scope)
         request = None
         try:
+            started = time.perf_counter()
             try:
                 body = await read_body(scope, receive)
             except RequestAborted:
@@ -118,12 +140,21 @@ class ASGIHandler(BaseHandler):
                 request = self.request_class(scope, io.BytesIO())
                 response = await _refusal(request, exc)
             else:
+                if trace is not None:
+                    trace.add("body", "", started, time.perf_counter())
                 request = self.request_class(scope, body)
                 if scope["method"] not in _BODYLESS_METHODS:
                     await request.aparse_body()
                 response = await self.get_response_async(request)
             response._resource_closers.append(request.close)
-            await send_response(response, scope, receive, send)
+            if trace is None:
+                await send_response(response, scope, receive, send)
+                return
+            trace.finish(response.status_code)
+            if settings.CYCLE_TRACE:
+                response["Server-Timing"] = trace.server_timing()
+            with trace.span("send"):
+                await send_response(response, scope, receive, send)
         finally:
             if signals.request_finished.has_listeners:
                 await signals.request_finished.asend(type(self), scope=scope)

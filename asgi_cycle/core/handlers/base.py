@@ -20,12 +20,15 @@ Rules:
 
 from __future__ import annotations
 
+import functools
+import time
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from asgi_cycle.conf import settings
 from asgi_cycle.core.exceptions import ImproperlyConfigured, MiddlewareNotUsed
 from asgi_cycle.core.handlers.exception import convert_exception_to_response
+from asgi_cycle.core.tracing import current_trace
 from asgi_cycle.utils.asyncio import async_to_sync, is_async_callable, sync_to_async
 from asgi_cycle.utils.module_loading import import_string
 
@@ -61,6 +64,33 @@ def _hook_to_async(owner: object, hook: Any) -> Hook:
     return call_inline
 
 
+def _view_name(view: Any) -> str:
+    return f"{getattr(view, '__module__', '?')}.{getattr(view, '__qualname__', view)}"
+
+
+def _traced_layer(path: str, layer: Any, is_async: bool) -> Any:
+    """Wrap a middleware instance so that its time in and out is one ``mw`` span."""
+    if is_async:
+
+        async def traced(request: HttpRequest) -> Any:
+            trace = current_trace.get()
+            if trace is None:
+                return await layer(request)
+            with trace.span("mw", path):
+                return await layer(request)
+
+        return functools.update_wrapper(traced, layer, updated=())
+
+    def traced_sync(request: HttpRequest) -> Any:
+        trace = current_trace.get()
+        if trace is None:
+            return layer(request)
+        with trace.span("mw", path):
+            return layer(request)
+
+    return functools.update_wrapper(traced_sync, layer, updated=())
+
+
 class BaseHandler:
     """Builds the onion from ``MIDDLEWARE`` and runs the innermost stage."""
 
@@ -71,6 +101,10 @@ class BaseHandler:
         self._middleware_chain: AsyncGetResponse | None = None
         #: Dotted paths of the layers actually in the chain, outermost first.
         self.middleware_in_use: list[str] = []
+        #: For each layer in use, whether it runs async (on the loop) or sync (in a thread).
+        self.middleware_modes: dict[str, bool] = {}
+        #: Spans are recorded per request (CYCLE_TRACE or DEBUG); read once at build time.
+        self.tracing = False
 
     def load_middleware(self) -> None:
         """Build the chain from ``settings.MIDDLEWARE``; call once."""
@@ -78,6 +112,8 @@ class BaseHandler:
         self._template_response_middleware = []
         self._exception_middleware = []
         self.middleware_in_use = []
+        self.middleware_modes = {}
+        self.tracing = bool(settings.CYCLE_TRACE or settings.DEBUG)
         handler: Any = convert_exception_to_response(self._get_response_async)
         handler_is_async = True
         for path in reversed(settings.MIDDLEWARE):
@@ -103,6 +139,7 @@ class BaseHandler:
             if instance is None:
                 raise ImproperlyConfigured(f"Middleware factory {path} returned None.")
             self.middleware_in_use.insert(0, path)
+            self.middleware_modes[path] = layer_is_async
             if hasattr(instance, "process_view"):
                 self._view_middleware.insert(0, _hook_to_async(instance, instance.process_view))
             if hasattr(instance, "process_template_response"):
@@ -113,6 +150,8 @@ class BaseHandler:
                 self._exception_middleware.append(
                     _hook_to_async(instance, instance.process_exception)
                 )
+            if self.tracing:
+                instance = _traced_layer(path, instance, layer_is_async)
             handler = convert_exception_to_response(instance)
             handler_is_async = layer_is_async
         self._middleware_chain = adapt(handler, True, handler_is_async)
@@ -136,7 +175,11 @@ class BaseHandler:
         return match.func, match.args, match.kwargs
 
     async def _get_response_async(self, request: HttpRequest) -> HttpResponseBase:
+        trace = current_trace.get() if self.tracing else None
+        started = time.perf_counter()
         callback, args, kwargs = self.resolve_request(request)
+        if trace is not None:
+            trace.add("resolve", request.path_info, started, time.perf_counter())
         response: Any = None
         for hook in self._view_middleware:
             response = await hook(request, callback, args, kwargs)
@@ -144,26 +187,36 @@ class BaseHandler:
                 break
         if response is None:
             view = self.make_view_atomic(callback)
+            started = time.perf_counter()
             try:
                 if is_async_callable(view):
                     response = await view(request, *args, **kwargs)
                 else:
                     response = await sync_to_async(view)(request, *args, **kwargs)
             except Exception as exc:
+                if trace is not None:
+                    trace.add("view", _view_name(callback), started, time.perf_counter())
                 response = await self.process_exception_by_middleware(exc, request)
                 if response is None:
                     raise
+            else:
+                if trace is not None:
+                    trace.add("view", _view_name(callback), started, time.perf_counter())
         self.check_response(response, callback)
         if hasattr(response, "render") and callable(response.render):
             for hook in self._template_response_middleware:
                 response = await hook(request, response)
                 self.check_response(response, hook, "process_template_response()")
+            started = time.perf_counter()
             try:
                 if is_async_callable(response.render):
                     response = await response.render()
                 else:
                     # Rendering may iterate lazy querysets: run it where sync ORM calls work.
                     response = await sync_to_async(response.render)()
+                if trace is not None:
+                    name = str(getattr(response, "template_name", ""))
+                    trace.add("template", name, started, time.perf_counter())
             except Exception as exc:
                 response = await self.process_exception_by_middleware(exc, request)
                 if response is None:
