@@ -109,7 +109,7 @@ def test_without_a_default_instance_the_last_deployed_wins():
     assert reverse("shop:item", args=[1]) == "/shop/1/"
     assert reverse("shop:item", args=[1], current_app="outlet") == "/outlet/1/"
     conf = types.ModuleType("no_default")
-    conf.urlpatterns = [
+    conf.urlpatterns = [  # type: ignore[attr-defined]
         path("a/", include((shop_patterns, "store"), namespace="first")),
         path("b/", include((shop_patterns, "store"), namespace="second")),
     ]
@@ -227,11 +227,11 @@ def test_path_rejects_bad_views_and_kwargs():
             return shop_index
 
     with pytest.raises(TypeError, match=r"pass View.as_view\(\), not View\(\)"):
-        path("v/", View())
+        path("v/", View())  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="view must be a callable or a list/tuple"):
         path("v/", "not.a.view")
     with pytest.raises(TypeError, match="kwargs argument must be a dict, but got list"):
-        path("v/", shop_index, ["a"])
+        path("v/", shop_index, ["a"])  # type: ignore[arg-type]
 
 
 def test_included_resolver_is_shared_by_get_resolver():

@@ -6,6 +6,7 @@ import contextvars
 import functools
 import pickle
 import types
+from typing import Any
 
 import pytest
 
@@ -102,7 +103,7 @@ def root_urlconf():
         yield
 
 
-def naive_first_match(patterns, path_without_slash):
+def naive_first_match(patterns: list[Any], path_without_slash: str) -> Any:
     """Django's rule written the obvious way: the first pattern that resolves."""
     for entry in patterns:
         try:
@@ -212,7 +213,7 @@ def test_resolver_match_cannot_be_pickled():
 
 def test_tried_on_a_match_lists_every_pattern_up_to_it():
     found = resolve("/items/special/")
-    assert [entry[0].name for entry in found.tried] == [
+    assert [entry[0].name for entry in found.tried or []] == [
         "index",
         "item",
         "item-shadowed",
@@ -398,7 +399,8 @@ def test_large_urlconf_resolves_every_route_in_django_order():
 
 def test_resolving_agrees_with_the_obvious_loop():
     module, expected = _large_urlconf()
-    module.urlpatterns = [p for p in module.urlpatterns if p.name != "catch-all"]
+    patterns: list[Any] = module.urlpatterns
+    module.urlpatterns = [p for p in patterns if p.name != "catch-all"]  # type: ignore[attr-defined]
     resolver = get_resolver(module)
     probes = list(expected) + [
         f"/r{i}/{suffix}"
@@ -418,7 +420,7 @@ def test_resolving_agrees_with_the_obvious_loop():
         if oracle is None:
             with pytest.raises(Resolver404) as caught:
                 resolver.resolve(url)
-            assert len(caught.value.args[0]["tried"]) == len(module.urlpatterns)
+            assert len(caught.value.args[0]["tried"]) == len(patterns) - 1
         else:
             found = resolver.resolve(url)
             assert (found.func, found.kwargs, found.url_name) == (
