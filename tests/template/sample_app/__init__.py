@@ -1,0 +1,1 @@
+"""An installed app whose templates/ folder the Jinja2 backend must find."""
