@@ -1,73 +1,82 @@
-"""Finding the first matching pattern of one resolver level without a loop of regexes.
+"""Choosing which patterns of one resolver level can match a path, without trying them all.
 
-Theory of operation: the patterns of a level are cut into blocks, in order.
-A run of two or more endpoint patterns whose regexes can be made
-capture-free becomes one block with one alternation regex,
-``(a)|(b)|(c)``, compiled once. Python's regex engine tries alternatives
-left to right, so ``m.lastindex`` names the first pattern whose regex
-matches: Django's first-match-wins order. Every other entry (an include,
-a pattern with back-references, an object that only has ``resolve()``) is
-a block of its own, checked directly.
+Theory of operation: every pattern has a literal prefix, the text each path it
+matches starts with (``"products/"`` for ``path("products/<int:id>/", ...)``;
+``None`` for a regex that may match anywhere). The prefix's complete segments
+place the pattern in a tree keyed by segment: ``"api/v1/items/<int:id>/"``
+sits at ``api`` -> ``v1`` -> ``items``; a pattern without a complete segment
+sits at the root. Patterns that are a fixed text end to end (a ``path()``
+endpoint without converters) go in a dict instead: path -> first such pattern.
 
-The regex only nominates a candidate; the caller still runs that pattern's
-own ``match()`` to get its arguments. If the candidate's converter then
-refuses the value (``ValueError``), the rest of its block is checked one
-pattern at a time, as Django would.
+For a path, the candidates are the patterns on the branch of the tree the
+path's leading segments walk down, plus the static pattern for the whole path,
+in urlconf order. Any pattern left out cannot match, so trying the candidates
+in order finds what trying every pattern would: Django's first match, with a
+converter's ``ValueError`` falling through to the next candidate.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import Any
 
-# A very long alternation compiles slowly and gains little: cut long runs.
-_MAX_BLOCK = 400
+from asgi_cycle.urls.patterns import RoutePattern
+
+
+class _Node:
+    __slots__ = ("children", "indexes")
+
+    def __init__(self) -> None:
+        self.children: dict[str, _Node] = {}
+        self.indexes: list[int] = []
 
 
 class Matcher:
-    """The blocks of one resolver level, built once from its patterns."""
+    """The index of one resolver level, built once from its patterns."""
 
-    __slots__ = ("_blocks",)
+    __slots__ = ("_root", "_static")
 
-    def __init__(self, patterns: Sequence[Any], combinable: Sequence[str | None]) -> None:
-        self._blocks: list[tuple[int, int, re.Pattern[str] | None]] = []
-        run: list[int] = []
-
-        def flush() -> None:
-            if len(run) >= 2:
-                regex = "|".join(f"({combinable[i]})" for i in run)
-                try:
-                    compiled: re.Pattern[str] | None = re.compile(regex)
-                except (re.error, RecursionError, OverflowError):
-                    compiled = None
-                self._blocks.append((run[0], run[-1] + 1, compiled))
-            elif run:
-                self._blocks.append((run[0], run[0] + 1, None))
-            run.clear()
-
-        for index, text in enumerate(combinable):
-            if text is None:
-                flush()
-                self._blocks.append((index, index + 1, None))
+    def __init__(self, patterns: Sequence[Any], static_type: type) -> None:
+        self._root = _Node()
+        self._static: dict[str, int] = {}
+        for index, entry in enumerate(patterns):
+            pattern = getattr(entry, "pattern", None)
+            prefix = getattr(pattern, "literal_prefix", None)
+            if (
+                type(entry) is static_type
+                and isinstance(pattern, RoutePattern)
+                and pattern._is_endpoint
+                and not pattern.converters
+            ):
+                # Matched by equality: the dict finds it without trying the others.
+                self._static.setdefault(str(pattern), index)
                 continue
-            run.append(index)
-            if len(run) >= _MAX_BLOCK:
-                flush()
-        flush()
+            node = self._root
+            for segment in (prefix or "").split("/")[:-1]:
+                node = node.children.setdefault(segment, _Node())
+            node.indexes.append(index)
 
-    def candidates(self, path: str) -> Iterator[int]:
-        """Indexes of the patterns worth trying for ``path``, in Django's order."""
-        for start, end, combined in self._blocks:
-            if combined is None:
-                yield from range(start, end)
-                continue
-            found = combined.match(path)
-            if found is None:
-                continue
-            first = start + found.lastindex - 1  # type: ignore[operator]
-            yield first
-            yield from range(first + 1, end)
+    def candidates(self, path: str) -> list[int]:
+        """Indexes of the patterns that may match ``path``, in urlconf order."""
+        node = self._root
+        found = node.indexes
+        start = 0
+        while node.children:
+            end = path.find("/", start)
+            if end == -1:
+                break
+            child = node.children.get(path[start:end])
+            if child is None:
+                break
+            node = child
+            start = end + 1
+            if node.indexes:
+                found = sorted(found + node.indexes) if found else node.indexes
+        static = self._static.get(path)
+        if static is None:
+            return found
+        # The static pattern matches for sure: nothing after it can be reached.
+        return [*(index for index in found if index < static), static]
 
 
 __all__ = ["Matcher"]

@@ -1,4 +1,4 @@
-"""Reading URL regexes: reverse forms, and capture-free copies for combined matching.
+"""Reading URL regexes: the forms reverse() fills in, and literal prefixes.
 
 ``normalize(pattern)`` turns a URL regex into the forms ``reverse()`` fills in,
 following Django's rules: the first character of a class, one representative
@@ -6,10 +6,8 @@ character per escape (``\\d`` -> ``0``), the minimum count of a repeat
 (an optional group holding a parameter gives two forms: without it, then
 with it), lookarounds dropped, and a ``|`` anywhere gives one empty form.
 
-``capture_free(pattern)`` returns the same regex with every group made
-non-capturing, or ``None`` when that could change what it matches
-(back-references, conditionals, global flags, a top-level ``|``). The
-resolver joins such copies into one alternation per level.
+``literal_prefix(pattern)`` is the text every path a ``^...`` regex matches
+must start with; the resolver indexes patterns by it.
 """
 
 from __future__ import annotations
@@ -188,54 +186,31 @@ def _group_end(p: str, i: int) -> int:
     return i
 
 
-def capture_free(pattern: str) -> str | None:
-    """``pattern`` with non-capturing groups only, or None if that is not safe."""
+def literal_prefix(pattern: str) -> str | None:
+    """The literal text every match of ``^...`` must start with; None if not anchored.
+
+    Stops at the first character that is not a plain literal, and leaves out a
+    literal that a repeat follows (``^ab?`` gives ``a``).
+    """
+    if not pattern.startswith("^") or "|" in pattern:
+        return None  # unanchored, or an alternative that may start anywhere
     out: list[str] = []
-    depth = 0
-    i = 0
-    p = pattern
-    while i < len(p):
-        ch = p[i]
+    i = 1
+    while i < len(pattern):
+        ch = pattern[i]
         if ch == "\\":
-            if i + 1 < len(p) and p[i + 1] in "123456789":
-                return None  # a back-reference needs the group numbers
-            out.append(p[i : i + 2])
-            i += 2
-            continue
-        if ch == "[":
-            end = _class_end(p, i)
-            out.append(p[i:end])
-            i = end
-            continue
-        if ch == "|" and depth == 0:
-            return None
-        if ch == ")":
-            depth -= 1
-        elif ch == "(":
-            depth += 1
-            if not p.startswith("?", i + 1):
-                out.append("(?:")
-                i += 1
-                continue
-            if p.startswith("?P<", i + 1):
-                close = p.find(">", i)
-                if close == -1:
-                    return None
-                out.append("(?:")
-                i = close + 1
-                continue
-            j = i + 2
-            while j < len(p) and p[j] in _FLAGS:
-                j += 1
-            nxt = p[j] if j < len(p) else ""
-            if j == i + 2 and nxt in "=!#>:" or p.startswith(("<=", "<!"), j):
-                pass  # lookarounds, comments, atomic and plain non-capturing groups
-            elif j > i + 2 and nxt == ":":
-                pass  # scoped flags
-            else:
-                return None  # (?P=, conditionals, global flags
+            nxt = pattern[i + 1 : i + 2]
+            if not nxt or nxt.isalnum() or nxt == "_":
+                break  # a class (\d) or an anchor (\Z), not a literal
+            ch, step = nxt, 2
+        elif ch in ".^$*+?{}[]()":
+            break
+        else:
+            step = 1
+        if pattern[i + step : i + step + 1] in ("*", "+", "?", "{"):
+            break
         out.append(ch)
-        i += 1
+        i += step
     return "".join(out)
 
 
@@ -247,4 +222,4 @@ def has_whitespace(text: str) -> bool:
     return not _WHITESPACE.isdisjoint(text)
 
 
-__all__ = ["EMPTY", "Form", "capture_free", "has_whitespace", "normalize", "product"]
+__all__ = ["EMPTY", "Form", "has_whitespace", "literal_prefix", "normalize", "product"]

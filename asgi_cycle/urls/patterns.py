@@ -14,7 +14,7 @@ import re
 from typing import Any
 
 from asgi_cycle.core.exceptions import ImproperlyConfigured
-from asgi_cycle.urls._regex import Form, capture_free, has_whitespace, normalize
+from asgi_cycle.urls._regex import Form, has_whitespace, literal_prefix, normalize
 from asgi_cycle.urls.converters import Converter, get_converters
 
 Match = tuple[str, tuple[Any, ...], dict[str, Any]]
@@ -50,17 +50,9 @@ class _Pattern:
         return normalize(self.regex.pattern)
 
     @functools.cached_property
-    def combinable(self) -> str | None:
-        """A capture-free regex matching exactly where ``match`` does, anchored at 0, or None."""
-        text = self.regex.pattern
-        if not text.startswith("^"):
-            return None  # re.search semantics: the match may start anywhere
-        free = capture_free(text)
-        if free is None:
-            return None
-        if self._is_endpoint and text.endswith("$"):
-            free += r"\Z"  # match() uses fullmatch for such endpoints
-        return free
+    def literal_prefix(self) -> str | None:
+        """Text every matching path starts with, or None when it may match anywhere."""
+        return literal_prefix(self.regex.pattern)
 
 
 class RegexPattern(_Pattern):
@@ -154,6 +146,12 @@ class RoutePattern(_Pattern):
         if path.startswith(self._plain):
             return path[len(self._plain) :], (), {}
         return None
+
+    @functools.cached_property
+    def literal_prefix(self) -> str | None:
+        """The route's text before its first parameter."""
+        first = _PARAMETER.search(self._plain)
+        return self._plain if first is None else self._plain[: first.start()]
 
     def __str__(self) -> str:
         return str(self._route)

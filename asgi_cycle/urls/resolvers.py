@@ -4,7 +4,7 @@ Theory of operation: ``get_resolver(urlconf)`` is the root, a ``URLResolver``
 whose pattern is ``^/`` over the urlconf's ``urlpatterns``. ``resolve(path)``
 strips what the resolver's own pattern matched and hands the rest to its
 patterns in order; the first that matches wins (an include recurses). The
-fast path asks each level's ``Matcher`` which pattern to try; when nothing
+fast path asks each level's ``Matcher`` which patterns can match; when nothing
 matches, the reference walk (``_resolve_tried``, Django's own algorithm)
 runs to build ``Resolver404``'s list of patterns tried, and a match's
 ``tried`` is computed the same way on first access.
@@ -142,11 +142,7 @@ class URLResolver:
 
     @functools.cached_property
     def _matcher(self) -> Matcher:
-        patterns = list(self.url_patterns)
-        combinable = [
-            entry.pattern.combinable if type(entry) is URLPattern else None for entry in patterns
-        ]
-        return Matcher(patterns, combinable)
+        return Matcher(list(self.url_patterns), URLPattern)
 
     # -- resolving -----------------------------------------------------------------
 

@@ -444,3 +444,51 @@ def test_public_names():
 
 def test_settings_are_the_test_settings():
     assert settings.ROOT_URLCONF == URLCONF
+
+
+def test_every_kind_of_pattern_keeps_its_place_in_the_order():
+    def make(name):
+        def view(request, *args, **kwargs):
+            return name
+
+        view.__name__ = name
+        return view
+
+    patterns = [
+        path("a/<str:x>/", make("a-str")),
+        path("a/b/", make("a-static")),
+        re_path(r"b/", make("unanchored")),
+        re_path(r"^c/(x|y)/$", make("alternation")),
+        path("", include([path("c/x/", make("included-static"))])),
+        path("c/x/", make("c-static")),
+        re_path(r"^c\.d/(?P<n>\d+)?$", make("escaped-dot")),
+        path("c.d/", make("c.d-static")),
+        path("deep/er/<int:n>/", make("deep-int")),
+        path("deep/", include([path("er/<slug:s>/", make("deep-slug"))])),
+        path("deep/er/7/", make("deep-static")),
+    ]
+    module = types.ModuleType("order_urlconf")
+    module.urlpatterns = patterns  # type: ignore[attr-defined]
+    resolver = get_resolver(module)
+    expected = {
+        "/a/b/": "a-str",
+        "/x/b/": "unanchored",
+        "/c/x/": "alternation",
+        "/c/z/": None,
+        "/c.d/": "escaped-dot",
+        "/c.d/5": "escaped-dot",
+        "/cxd/": None,
+        "/deep/er/7/": "deep-int",
+        "/deep/er/seven/": "deep-slug",
+        "/deep/er/": None,
+    }
+    for url, name in expected.items():
+        oracle = naive_first_match(patterns, url[1:])
+        if name is None:
+            assert oracle is None
+            with pytest.raises(Resolver404):
+                resolver.resolve(url)
+            continue
+        found = resolver.resolve(url)
+        assert found.func.__name__ == name == oracle.func.__name__, url
+        assert (found.args, found.kwargs) == (oracle.args, oracle.kwargs)
