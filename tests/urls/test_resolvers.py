@@ -447,7 +447,7 @@ def test_settings_are_the_test_settings():
 
 
 def test_every_kind_of_pattern_keeps_its_place_in_the_order():
-    def make(name):
+    def make(name: str) -> Any:
         def view(request, *args, **kwargs):
             return name
 
