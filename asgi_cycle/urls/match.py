@@ -40,8 +40,8 @@ class ResolverMatch:
         self.captured_kwargs = captured_kwargs
         self.extra_kwargs = extra_kwargs
         # Levels without an app_name or namespace pass None or "": leave them out.
-        self.app_names: list[str] = [name for name in app_names or () if name]
-        self.namespaces: list[str] = [name for name in namespaces or () if name]
+        self.app_names: list[str] = [name for name in app_names if name] if app_names else []
+        self.namespaces: list[str] = [name for name in namespaces if name] if namespaces else []
 
     @property
     def app_name(self) -> str:

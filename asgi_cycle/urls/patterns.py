@@ -19,6 +19,7 @@ from asgi_cycle.urls.converters import Converter, get_converters
 
 Match = tuple[str, tuple[Any, ...], dict[str, Any]]
 
+_METACHARS = frozenset(".^$*+?{}[]()|\\")
 _PARAMETER = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<parameter>[^>]+)>")
 
 
@@ -65,9 +66,17 @@ class RegexPattern(_Pattern):
         self.converters = {}
         self.regex = _compile(str(regex))
         self._fullmatch = is_endpoint and self.regex.pattern.endswith("$")
+        # "^/" (the root) and other plain-text prefixes: a string test does the regex's job.
+        text = self.regex.pattern
+        plain = not is_endpoint and text.startswith("^") and _METACHARS.isdisjoint(text[1:])
+        self._startswith = text[1:] if plain else None
 
     def match(self, path: str) -> Match | None:
         """``(rest, args, kwargs)``: named groups become kwargs, else groups become args."""
+        if self._startswith is not None:
+            if path.startswith(self._startswith):
+                return path[len(self._startswith) :], (), {}
+            return None
         found = self.regex.fullmatch(path) if self._fullmatch else self.regex.search(path)
         if found is None:
             return None

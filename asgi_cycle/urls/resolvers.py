@@ -72,10 +72,14 @@ class URLPattern:
             args,
             kwargs,
             self.pattern.name,
-            route=str(self.pattern),
+            route=self._route,
             captured_kwargs=captured,
             extra_kwargs=self.default_args,
         )
+
+    @functools.cached_property
+    def _route(self) -> str:
+        return str(self.pattern)
 
     @functools.cached_property
     def lookup_str(self) -> str:
@@ -174,7 +178,7 @@ class URLResolver:
                 except Resolver404:
                     continue
             if sub:
-                return self._nest(entry, sub, args, kwargs, None)
+                return self._nest_into(entry, sub, args, kwargs)
         return None
 
     def _resolve_tried(self, path: str) -> ResolverMatch:
@@ -224,6 +228,24 @@ class URLResolver:
             captured_kwargs=sub.captured_kwargs,
             extra_kwargs={**self.default_kwargs, **(sub.extra_kwargs or {})},
         )
+
+    def _nest_into(
+        self, entry: Any, sub: ResolverMatch, args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> ResolverMatch:
+        """``_nest`` for the fast path: update the fresh ``sub`` instead of copying it."""
+        merged = {**kwargs, **self.default_kwargs, **sub.kwargs}
+        if not merged:
+            sub.args = args + sub.args
+        sub.kwargs = merged
+        if self.app_name:
+            sub.app_names.insert(0, self.app_name)
+        if self.namespace:
+            sub.namespaces.insert(0, self.namespace)
+        if not isinstance(entry, URLPattern):
+            sub.route = _join_route(str(entry.pattern), sub.route)
+        if self.default_kwargs:
+            sub.extra_kwargs = {**self.default_kwargs, **(sub.extra_kwargs or {})}
+        return sub
 
     def resolve_error_handler(self, view_type: int | str) -> Callable[..., Any]:
         """The urlconf's ``handler<view_type>`` view, or the default one."""
