@@ -1,0 +1,150 @@
+"""PostgreSQL through ``databases``' asyncpg backend, pooled by asyncpg.
+
+URL query options ``min_size``, ``max_size`` and ``ssl`` size and secure the pool;
+any other query option becomes a server setting for every connection (for
+example ``?search_path=myschema``). ``OPTIONS`` from the settings are passed to
+``asyncpg.create_pool`` as keyword arguments.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import asyncpg  # type: ignore[import-untyped]
+from databases.backends.dialects.psycopg import dialect as psycopg_dialect
+from databases.backends.postgres import PostgresBackend as _DatabasesPostgresBackend
+from databases.backends.postgres import PostgresConnection
+from sqlalchemy.engine import URL
+from sqlalchemy.engine.interfaces import Dialect
+from sqlalchemy.sql import ClauseElement
+
+from asgi_cycle.db.backends.base import returns_rows
+
+__all__ = ["PostgresBackend", "PostgresPooledConnection", "make_dialect"]
+
+_POOL_OPTIONS = {"min_size", "max_size", "ssl"}
+
+
+def make_dialect() -> Dialect:
+    """The SQLAlchemy dialect statements are compiled with (the one ``databases`` uses)."""
+    dialect: Any = psycopg_dialect(paramstyle="pyformat")  # type: ignore[no-untyped-call]
+    dialect.implicit_returning = True
+    dialect.supports_native_enum = True
+    dialect.supports_smallserial = True
+    dialect._backslash_escapes = False
+    dialect.supports_sane_multi_rowcount = True
+    dialect._has_native_hstore = True
+    dialect.supports_native_decimal = True
+    result: Dialect = dialect
+    return result
+
+
+class PostgresPooledConnection(PostgresConnection):
+    """``databases``' asyncpg connection with the documented ``execute``."""
+
+    def __init__(self, database: _DatabasesPostgresBackend, dialect: Dialect) -> None:
+        super().__init__(database, dialect)
+        self._rowcount = 0
+
+    @property
+    def rowcount(self) -> int:
+        """Rows affected by the last ``execute``."""
+        return self._rowcount
+
+    async def execute(self, query: ClauseElement) -> Any:
+        """Run one statement; see ``asgi_cycle.db.backends.base`` for the return value."""
+        assert self._connection is not None, "Connection is not acquired"
+        sql, args, _ = self._compile(query)
+        if returns_rows(query):
+            rows = await self._connection.fetch(sql, *args)
+            self._rowcount = len(rows)
+            return rows[0][0] if rows else None
+        status = await self._connection.execute(sql, *args)
+        last = status.rsplit(" ", 1)[-1]
+        self._rowcount = int(last) if last.isdigit() else 0
+        return self._rowcount
+
+    async def control(self, sql: str) -> None:
+        """Run a transaction-control statement (BEGIN, SAVEPOINT, COMMIT ...)."""
+        assert self._connection is not None, "Connection is not acquired"
+        await self._connection.execute(sql)
+
+    def compile_for_log(self, query: ClauseElement) -> tuple[str, int]:
+        """The SQL text and parameter count the query log shows."""
+        sql, args, _ = self._compile(query)
+        return sql, len(args)
+
+
+class PostgresBackend(_DatabasesPostgresBackend):
+    """An asyncpg pool for one event loop."""
+
+    vendor = "postgresql"
+
+    def __init__(self, url: URL, dialect: Dialect, options: dict[str, Any]) -> None:
+        super().__init__(url.render_as_string(hide_password=False), **options)
+        self._sa_url = url
+        self.dialect = dialect
+        self._dialect = dialect
+
+    def _pool_kwargs(self) -> dict[str, Any]:
+        url = self._sa_url
+        query = {k: (v if isinstance(v, str) else v[-1]) for k, v in url.query.items()}
+        kwargs: dict[str, Any] = {
+            "host": url.host or "127.0.0.1",
+            "port": url.port or 5432,
+            "user": url.username,
+            "password": url.password,
+            "database": url.database,
+            "min_size": int(query.get("min_size", 1)),
+            "max_size": int(query.get("max_size", 10)),
+        }
+        if "ssl" in query:
+            ssl = query["ssl"].lower()
+            kwargs["ssl"] = {"true": True, "false": False}.get(ssl, ssl)
+        settings = {k: v for k, v in query.items() if k not in _POOL_OPTIONS}
+        if settings:
+            kwargs["server_settings"] = settings
+        kwargs.update(self._options)
+        return kwargs
+
+    async def connect(self) -> None:
+        """Create the asyncpg pool."""
+        self._pool = await asyncpg.create_pool(**self._pool_kwargs())
+
+    async def disconnect(self) -> None:
+        """Close the asyncpg pool and its connections."""
+        if self._pool is not None:
+            pool, self._pool = self._pool, None
+            await pool.close()
+
+    def abandon(self) -> None:
+        """Drop a pool whose loop is gone: close its sockets without that loop."""
+        if self._pool is None:
+            return
+        pool, self._pool = self._pool, None
+        if not pool._loop.is_closed():
+            pool.terminate()
+            return
+        # asyncpg's terminate() schedules callbacks on the (closed) loop; close each
+        # socket by hand and mark the connection aborted so nothing warns later.
+        pool._closed = True
+        for holder in pool._holders:
+            connection = holder._con
+            if connection is None:
+                continue
+            transport = getattr(connection, "_transport", None)
+            sock = getattr(transport, "_sock", None)
+            if sock is not None:
+                sock.close()
+                transport._sock = None
+            connection._aborted = True
+            connection._protocol = None
+            holder._con = None
+
+    def connection(self) -> PostgresPooledConnection:
+        """A connection handle; ``acquire()`` it before use."""
+        return PostgresPooledConnection(self, self.dialect)
+
+    def begin_sql(self) -> str:
+        """Plain BEGIN: PostgreSQL takes row locks as it goes."""
+        return "BEGIN"

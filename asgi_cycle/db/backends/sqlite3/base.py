@@ -1,0 +1,228 @@
+"""SQLite through aiosqlite with a real pool of long-lived connections.
+
+``databases`` 0.9 opens a fresh aiosqlite connection (a new thread and a new file
+open) for every task, so its pool pools nothing. This backend keeps up to
+``pool_size`` connections open per event loop and hands them out again; statement
+compilation and result records are ``databases``' own.
+
+Rules:
+
+- every connection runs in autocommit mode (``isolation_level=None``); transactions
+  are explicit ``BEGIN IMMEDIATE`` / ``SAVEPOINT`` statements issued by the wrapper;
+- each connection is set up once: WAL journal, ``busy_timeout``, foreign keys on;
+- a connection released while still inside a transaction is rolled back first,
+  so no transaction leaks into the next user;
+- after ``disconnect()`` connections still in use are closed when released.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from decimal import Decimal
+from typing import Any
+
+import aiosqlite
+from databases.backends.sqlite import SQLiteConnection
+from sqlalchemy.dialects.sqlite import pysqlite
+from sqlalchemy.engine.interfaces import Dialect
+from sqlalchemy.sql import ClauseElement
+
+from asgi_cycle.db.backends.base import returns_rows
+
+__all__ = ["PooledSQLiteConnection", "SQLiteBackend", "SQLitePool", "make_dialect"]
+
+# sqlite3 cannot bind Decimal; its exact text form keeps every digit (no float detour).
+sqlite3.register_adapter(Decimal, str)
+
+DEFAULT_POOL_SIZE = 8
+DEFAULT_BUSY_TIMEOUT_MS = 30_000
+
+
+def make_dialect() -> Dialect:
+    """The SQLAlchemy dialect statements are compiled with (qmark, no native decimal)."""
+    dialect = pysqlite.dialect(paramstyle="qmark")
+    dialect.supports_native_decimal = False
+    return dialect
+
+
+class SQLitePool:
+    """Up to ``size`` long-lived aiosqlite connections to one file, for one loop."""
+
+    def __init__(self, path: str, size: int, busy_timeout_ms: int) -> None:
+        self.path = path
+        self.size = size
+        self.busy_timeout_ms = busy_timeout_ms
+        self.opened = 0
+        self.closed = False
+        self._idle: list[aiosqlite.Connection] = []
+        self._all: set[aiosqlite.Connection] = set()
+        self._slots = asyncio.Semaphore(size)
+
+    @property
+    def idle(self) -> tuple[aiosqlite.Connection, ...]:
+        """Connections waiting to be reused (for tests and diagnostics)."""
+        return tuple(self._idle)
+
+    async def acquire(self) -> aiosqlite.Connection:
+        """Take an idle connection, opening one if none is free and the pool has room."""
+        await self._slots.acquire()
+        try:
+            if self._idle:
+                return self._idle.pop()
+            return await self._open()
+        except BaseException:
+            self._slots.release()
+            raise
+
+    async def release(self, connection: aiosqlite.Connection) -> None:
+        """Give a connection back; roll back anything it left open."""
+        try:
+            if self.closed:
+                self._all.discard(connection)
+                await connection.close()
+                return
+            if connection.in_transaction:
+                await connection.rollback()
+            self._idle.append(connection)
+        except BaseException:
+            self._all.discard(connection)
+            await connection.close()
+            raise
+        finally:
+            self._slots.release()
+
+    async def _open(self) -> aiosqlite.Connection:
+        connection = aiosqlite.connect(
+            self.path,
+            isolation_level=None,
+            timeout=self.busy_timeout_ms / 1000,
+            check_same_thread=False,
+        )
+        await connection
+        try:
+            for pragma in (
+                "PRAGMA journal_mode=WAL",
+                f"PRAGMA busy_timeout={int(self.busy_timeout_ms)}",
+                "PRAGMA foreign_keys=ON",
+                "PRAGMA synchronous=NORMAL",
+            ):
+                async with connection.execute(pragma) as cursor:
+                    await cursor.fetchall()
+        except BaseException:
+            await connection.close()
+            raise
+        self.opened += 1
+        self._all.add(connection)
+        return connection
+
+    async def close(self) -> None:
+        """Close every idle connection; busy ones close when released."""
+        self.closed = True
+        idle, self._idle = self._idle, []
+        for connection in idle:
+            self._all.discard(connection)
+            await connection.close()
+
+    def abandon(self) -> None:
+        """Stop every connection's thread without a loop (its loop is already gone)."""
+        self.closed = True
+        self._idle = []
+        for connection in list(self._all):
+            _stop_without_loop(connection)
+        self._all.clear()
+
+
+def _stop_without_loop(connection: aiosqlite.Connection) -> None:
+    # aiosqlite only offers close() (needs a live loop) or stop() (creates a loop
+    # future); with the loop closed, queue the close on the worker thread directly.
+    raw = connection._connection
+    connection._connection = None
+    connection._running = False
+
+    def close_and_stop() -> object:
+        if raw is not None:
+            raw.close()
+        return aiosqlite.core._STOP_RUNNING_SENTINEL
+
+    connection._tx.put_nowait((None, close_and_stop))
+
+
+class PooledSQLiteConnection(SQLiteConnection):
+    """``databases``' SQLite connection over the pool, with the documented ``execute``."""
+
+    def __init__(self, pool: SQLitePool, dialect: Dialect) -> None:
+        super().__init__(pool, dialect)  # type: ignore[arg-type]
+        self._rowcount = 0
+
+    @property
+    def rowcount(self) -> int:
+        """Rows affected by the last ``execute``."""
+        return self._rowcount
+
+    async def execute(self, query: ClauseElement) -> Any:
+        """Run one statement; see ``asgi_cycle.db.backends.base`` for the return value."""
+        assert self._connection is not None, "Connection is not acquired"
+        sql, args, _, _ = self._compile(query)  # type: ignore[misc]
+        async with self._connection.execute(sql, args) as cursor:
+            if returns_rows(query):
+                rows = list(await cursor.fetchall())
+                self._rowcount = len(rows)
+                return rows[0][0] if rows else None
+            self._rowcount = cursor.rowcount
+            if getattr(query, "is_insert", False) or _is_insert_text(sql):
+                return cursor.lastrowid
+            return cursor.rowcount
+
+    async def control(self, sql: str) -> None:
+        """Run a transaction-control statement (BEGIN, SAVEPOINT, COMMIT ...)."""
+        assert self._connection is not None, "Connection is not acquired"
+        async with self._connection.execute(sql) as cursor:
+            await cursor.close()
+
+    def compile_for_log(self, query: ClauseElement) -> tuple[str, int]:
+        """The SQL text and parameter count the query log shows."""
+        sql, args, _, _ = self._compile(query)  # type: ignore[misc]
+        return sql, len(args)
+
+
+def _is_insert_text(sql: str) -> bool:
+    return sql.lstrip()[:6].upper() in ("INSERT", "REPLAC")
+
+
+class SQLiteBackend:
+    """A pool of SQLite connections for one event loop."""
+
+    vendor = "sqlite"
+
+    def __init__(self, path: str, dialect: Dialect, options: dict[str, Any]) -> None:
+        self.dialect = dialect
+        self.pool = SQLitePool(
+            path,
+            int(options.get("pool_size", DEFAULT_POOL_SIZE)),
+            int(options.get("busy_timeout", DEFAULT_BUSY_TIMEOUT_MS)),
+        )
+        # One writer at a time per loop: writers queue here instead of spinning in
+        # SQLite's busy handler; busy_timeout still covers other loops and processes.
+        self.write_lock = asyncio.Lock()
+
+    async def connect(self) -> None:
+        """Open one connection now, so a bad path fails at startup."""
+        connection = await self.pool.acquire()
+        await self.pool.release(connection)
+
+    async def disconnect(self) -> None:
+        """Close the pool's connections."""
+        await self.pool.close()
+
+    def abandon(self) -> None:
+        """Drop the pool whose loop has closed."""
+        self.pool.abandon()
+
+    def connection(self) -> PooledSQLiteConnection:
+        """A connection handle; ``acquire()`` it before use."""
+        return PooledSQLiteConnection(self.pool, self.dialect)
+
+    def begin_sql(self) -> str:
+        """IMMEDIATE takes the write lock up front, so no reader-to-writer upgrade deadlock."""
+        return "BEGIN IMMEDIATE"
