@@ -155,7 +155,13 @@ class URLResolver:
         path = str(path)  # may be a reverse_lazy() object
         found = self._resolve_fast(path)
         if found is None:
-            return self._resolve_tried(path)  # raises Resolver404 with the evidence
+            prefix = self.pattern.match(path)
+            if prefix is None:
+                raise Resolver404({"path": path})
+            tried = self._tried_after_miss(prefix[0])
+            if tried is None:
+                return self._resolve_tried(path)  # raises Resolver404 with the evidence
+            raise Resolver404({"tried": tried, "path": prefix[0]})
         found._tried_source = (self, path)
         return found
 
@@ -180,6 +186,34 @@ class URLResolver:
             if sub:
                 return self._nest_into(entry, sub, args, kwargs)
         return None
+
+    def _tried_after_miss(self, new_path: str) -> list[list[Any]] | None:
+        """What ``_resolve_tried`` reports for a path nothing matches, without its regexes.
+
+        Only includes among the candidates can have matched their prefix, so
+        only they contribute nested entries. None when a level holds objects of
+        other types, whose ``resolve()`` must be called to know what they report.
+        """
+        patterns = self.url_patterns
+        nested: dict[int, list[list[Any]]] = {}
+        for index in self._matcher.candidates(new_path):
+            entry = patterns[index]
+            if isinstance(entry, URLResolver):
+                prefix = entry.pattern.match(new_path)
+                if prefix is not None:
+                    sub = entry._tried_after_miss(prefix[0])
+                    if sub is None:
+                        return None
+                    nested[index] = sub
+            elif type(entry) is not URLPattern:
+                return None
+        if not nested:
+            return [[entry] for entry in patterns]
+        tried: list[list[Any]] = []
+        for index, entry in enumerate(patterns):
+            sub_tried = nested.get(index)
+            _extend_tried(tried, entry, sub_tried)
+        return tried
 
     def _resolve_tried(self, path: str) -> ResolverMatch:
         """Django's walk: every pattern in turn, recording what was tried."""

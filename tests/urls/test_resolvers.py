@@ -492,3 +492,48 @@ def test_every_kind_of_pattern_keeps_its_place_in_the_order():
         found = resolver.resolve(url)
         assert found.func.__name__ == name == oracle.func.__name__, url
         assert (found.args, found.kwargs) == (oracle.args, oracle.kwargs)
+
+
+def oracle_tried(patterns: list[Any], rest: str) -> list[list[Any]]:
+    """Django's record of a miss, written the obvious way with each pattern's resolve()."""
+    tried: list[list[Any]] = []
+    for entry in patterns:
+        try:
+            found = entry.resolve(rest)
+        except Resolver404 as exc:
+            sub = exc.args[0].get("tried")
+            if sub is None:
+                tried.append([entry])
+            else:
+                tried.extend([entry, *t] for t in sub)
+            continue
+        assert found is None
+        tried.append([entry])
+    return tried
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/nope/", "/section/", "/section/a b/", "/items/x/", "/archive/1/", "/", "/extra/"],
+)
+def test_resolver404_tried_is_djangos_record(url):
+    patterns = [p for p in urlpatterns if str(p.pattern) != ""]  # "/" must miss too
+    module = types.ModuleType("miss_urlconf")
+    module.urlpatterns = patterns  # type: ignore[attr-defined]
+    with pytest.raises(Resolver404) as caught:
+        get_resolver(module).resolve(url)
+    assert caught.value.args[0]["path"] == url[1:]
+    assert caught.value.args[0]["tried"] == oracle_tried(patterns, url[1:])
+
+
+def test_resolver404_tried_through_nested_includes():
+    deepest = [path("leaf/<int:n>/", named), path("other/", named)]
+    middle = [path("mid/", include(deepest)), path("mid/x/", named)]
+    patterns = [path("top/", include(middle)), path("top/", include([])), path("z/", named)]
+    module = types.ModuleType("nested_miss")
+    module.urlpatterns = patterns  # type: ignore[attr-defined]
+    with pytest.raises(Resolver404) as caught:
+        get_resolver(module).resolve("/top/mid/leaf/x/")
+    tried = caught.value.args[0]["tried"]
+    assert tried == oracle_tried(patterns, "top/mid/leaf/x/")
+    assert [len(entry) for entry in tried] == [3, 3, 2, 1]
