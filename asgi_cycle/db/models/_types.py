@@ -1,0 +1,160 @@
+"""SQLAlchemy column types that give both backends the same Python values.
+
+SQLite has no exact decimal and no timezone-aware timestamp, so:
+
+- ``DecimalType`` stores a scaled integer on SQLite (``Decimal("9.99")`` with 2
+  places is ``999``), which keeps ordering and comparisons in SQL right and the
+  round trip exact; past 18 digits (beyond a 64-bit integer) it stores text.
+  PostgreSQL gets ``NUMERIC(max_digits, decimal_places)``.
+- ``UTCDateTime`` stores fixed-width ISO text in UTC on SQLite (sortable as
+  text) and ``TIMESTAMP WITH TIME ZONE`` on PostgreSQL.
+
+Bind conversion happens here (SQLAlchemy applies it when a statement is
+compiled); result conversion is the field's ``from_db_value``, because the
+``databases`` records do not run result processors on SQLite.
+"""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine.interfaces import Dialect
+from sqlalchemy.types import TypeDecorator, TypeEngine
+
+UTC = datetime.UTC
+SQLITE_DATETIME_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
+#: The widest decimal whose scaled integer still fits SQLite's 64-bit INTEGER.
+MAX_SCALED_DIGITS = 18
+
+
+#: Wide enough for any NUMERIC PostgreSQL accepts: quantize/scaleb never round here.
+EXACT = decimal.Context(prec=1100)
+
+
+def quantize(value: Decimal, places: int) -> Decimal:
+    """``value`` with exactly ``places`` decimal places (ROUND_HALF_EVEN past them)."""
+    return value.quantize(Decimal(1).scaleb(-places), context=EXACT)
+
+
+def as_utc(value: datetime.datetime) -> datetime.datetime:
+    """The same instant, aware and in UTC; a naive value is taken to be UTC."""
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
+
+
+class DecimalType(TypeDecorator[Decimal]):
+    """An exact decimal column: NUMERIC where native, a scaled integer on SQLite."""
+
+    impl = sa.Numeric
+    cache_ok = True
+
+    def __init__(self, max_digits: int, decimal_places: int) -> None:
+        super().__init__(precision=max_digits, scale=decimal_places, asdecimal=True)
+        self.max_digits = max_digits
+        self.decimal_places = decimal_places
+
+    def _scaled(self, dialect: Dialect) -> bool:
+        return dialect.name == "sqlite"
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        """Pick the storage type for this backend."""
+        if dialect.name == "sqlite":
+            if self.max_digits <= MAX_SCALED_DIGITS:
+                return dialect.type_descriptor(sa.BigInteger())
+            return dialect.type_descriptor(sa.Text())
+        return dialect.type_descriptor(sa.Numeric(self.max_digits, self.decimal_places))
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
+        """Convert a Decimal (or int/str) to the backend's storage form."""
+        if value is None:
+            return None
+        number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+        number = quantize(number, self.decimal_places)
+        if dialect.name == "sqlite":
+            if self.max_digits <= MAX_SCALED_DIGITS:
+                return int(number.scaleb(self.decimal_places, context=EXACT))
+            return str(number)
+        return number
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
+        """Read the storage form back as a Decimal with the field's places."""
+        return decimal_from_db(value, self.decimal_places)
+
+    @property
+    def python_type(self) -> type[Decimal]:
+        """Values are always Decimal."""
+        return Decimal
+
+
+def decimal_from_db(value: Any, decimal_places: int) -> Decimal | None:
+    """A stored decimal as a Decimal: an int is a scaled integer, the rest is exact."""
+    if value is None:
+        return None
+    if isinstance(value, int) and not isinstance(value, bool):
+        return quantize(Decimal(value).scaleb(-decimal_places, context=EXACT), decimal_places)
+    if isinstance(value, float):
+        value = repr(value)
+    return quantize(Decimal(value), decimal_places)
+
+
+class UTCDateTime(TypeDecorator[datetime.datetime]):
+    """An aware UTC datetime column: timestamptz, or fixed-width ISO text on SQLite."""
+
+    impl = sa.DateTime
+    cache_ok = True
+
+    def __init__(self) -> None:
+        super().__init__(timezone=True)
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        """Pick the storage type for this backend."""
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(sa.String(26))
+        return dialect.type_descriptor(sa.DateTime(timezone=True))
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
+        """Convert to UTC and, on SQLite, to sortable text."""
+        if value is None:
+            return None
+        if isinstance(value, str):
+            value = datetime.datetime.fromisoformat(value)
+        value = as_utc(value)
+        if dialect.name == "sqlite":
+            return value.strftime(SQLITE_DATETIME_FORMAT)
+        return value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime.datetime | None:
+        """Read back an aware UTC datetime."""
+        return datetime_from_db(value)
+
+    @property
+    def python_type(self) -> type[datetime.datetime]:
+        """Values are always datetime."""
+        return datetime.datetime
+
+
+def datetime_from_db(value: Any) -> datetime.datetime | None:
+    """A stored datetime (text or native) as an aware UTC datetime."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.datetime.fromisoformat(value)
+    if not isinstance(value, datetime.datetime):
+        raise TypeError(f"Cannot read {value!r} as a datetime.")
+    return as_utc(value)
+
+
+__all__ = [
+    "EXACT",
+    "DecimalType",
+    "UTCDateTime",
+    "as_utc",
+    "quantize",
+    "datetime_from_db",
+    "decimal_from_db",
+]

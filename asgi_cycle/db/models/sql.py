@@ -1,0 +1,233 @@
+"""``Query``: the state behind a QuerySet, compiled to SQLAlchemy Core statements.
+
+A Query holds conditions, joins (one alias per foreign-key path), ordering,
+limits, DISTINCT and the select_related paths. It is pure: building and
+compiling it runs no I/O, so a QuerySet can be built on the event loop and
+only evaluated through ``await`` (or the sync bridge).
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.selectable import FromClause
+
+from asgi_cycle.core.exceptions import FieldDoesNotExist, FieldError
+from asgi_cycle.db.models.fields import Field
+from asgi_cycle.db.models.lookups import LOOKUPS, build_lookup
+from asgi_cycle.db.models.related import ForeignKey
+
+if TYPE_CHECKING:
+    from asgi_cycle.db.models.base import Model
+
+Column = ColumnElement[Any]
+Condition = ColumnElement[bool]
+
+
+@dataclass(frozen=True)
+class Join:
+    """One LEFT/INNER join along a foreign key."""
+
+    alias: FromClause
+    parent: tuple[str, ...]
+    field: ForeignKey
+    outer: bool
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """A field path resolved to its field, the column expression and its join path."""
+
+    field: Field
+    column: Column
+    path: tuple[str, ...]
+
+
+class Query:
+    """The SQL a QuerySet stands for."""
+
+    def __init__(self, model: type[Model]) -> None:
+        self.model = model
+        self.table: sa.Table = model._meta.table
+        self.where: list[Condition] = []
+        self.joins: dict[tuple[str, ...], Join] = {}
+        self.order_by: list[str] | None = None
+        self.default_ordering = True
+        self.low = 0
+        self.high: int | None = None
+        self.distinct = False
+        self.select_related: list[tuple[str, ...]] = []
+        self.empty = False
+
+    def clone(self) -> Query:
+        """A copy whose lists can change independently."""
+        new = copy.copy(self)
+        new.where = list(self.where)
+        new.joins = dict(self.joins)
+        new.order_by = list(self.order_by) if self.order_by is not None else None
+        new.select_related = list(self.select_related)
+        return new
+
+    # -- resolving names --------------------------------------------------------
+
+    def _source(self, path: tuple[str, ...]) -> FromClause:
+        return self.table if not path else self.joins[path].alias
+
+    def join(self, path: tuple[str, ...], field: ForeignKey, outer: bool) -> FromClause:
+        """The alias for following ``field`` from ``path[:-1]`` (created once)."""
+        existing = self.joins.get(path)
+        if existing is not None:
+            return existing.alias
+        parent_outer = bool(path[:-1]) and self.joins[path[:-1]].outer
+        alias = field.related_model._meta.table.alias(f"T{len(self.joins) + 1}")
+        self.joins[path] = Join(alias, path[:-1], field, outer or field.null or parent_outer)
+        return alias
+
+    def resolve(self, name: str, *, outer: bool = False) -> tuple[Resolved, list[str]]:
+        """Follow ``a__b__c``: fields across foreign keys, then the lookup names left."""
+        parts = name.split("__")
+        model = self.model
+        path: tuple[str, ...] = ()
+        i = 0
+        while True:
+            field = _get_field(model, parts[i])
+            i += 1
+            rest = parts[i:]
+            if not rest or (rest[0] in LOOKUPS and not _is_field(field, rest[0])):
+                break
+            if not isinstance(field, ForeignKey) or parts[i - 1] == field.attname:
+                raise FieldError(f"Unsupported lookup {'__'.join(rest)!r} in {name!r}.")
+            if rest[0] in (field.target_field.name, "pk") and (
+                len(rest) == 1 or rest[1] in LOOKUPS
+            ):
+                # ``author__id`` needs no join: the key is in this table.
+                i += 1
+                rest = parts[i:]
+                break
+            path = (*path, field.name)
+            self.join(path, field, outer)
+            model = field.related_model
+        column = self._source(path).c[field.column]
+        return Resolved(field, column, path), rest
+
+    def condition(self, name: str, value: Any, *, negate: bool = False) -> Condition:
+        """The condition for one ``filter()``/``exclude()`` keyword."""
+        resolved, rest = self.resolve(name, outer=negate)
+        if len(rest) > 1:
+            raise FieldError(f"Unsupported lookup {'__'.join(rest)!r} in {name!r}.")
+        lookup = rest[0] if rest else "exact"
+        cond = build_lookup(resolved.field, resolved.column, lookup, value)
+        if negate and lookup != "isnull" and (resolved.field.null or resolved.path):
+            # NOT (x = v) is NULL, not true, for NULL x: keep those rows as Django does.
+            cond = sa.and_(cond, resolved.column.is_not(None))
+        return cond
+
+    def add_filter(self, kwargs: dict[str, Any], *, negate: bool = False) -> None:
+        """AND the keywords in (or, for exclude, AND NOT all of them)."""
+        conds = [self.condition(name, value, negate=negate) for name, value in kwargs.items()]
+        if not conds:
+            return
+        if negate:
+            self.where.append(sa.not_(sa.and_(*conds)))
+        else:
+            self.where.extend(conds)
+
+    # -- ordering -----------------------------------------------------------------
+
+    def ordering(self) -> list[str]:
+        """The effective ordering: explicit, else Meta.ordering."""
+        if self.order_by is not None:
+            return self.order_by
+        return list(self.model._meta.ordering) if self.default_ordering else []
+
+    def order_clauses(self, names: list[str]) -> list[Any]:
+        """ORDER BY expressions for Django-style names (``-`` for descending, ``?``)."""
+        clauses: list[Any] = []
+        for name in names:
+            if name == "?":
+                clauses.append(sa.func.random())
+                continue
+            desc = name.startswith("-")
+            resolved, rest = self.resolve(name.lstrip("-"), outer=True)
+            if rest:
+                raise FieldError(f"Cannot order by {name!r}.")
+            clauses.append(resolved.column.desc() if desc else resolved.column.asc())
+        return clauses
+
+    # -- compiling ----------------------------------------------------------------
+
+    def from_clause(self) -> FromClause:
+        """The base table joined with every alias."""
+        source: FromClause = self.table
+        for join in self.joins.values():
+            parent = self._source(join.parent)
+            on = parent.c[join.field.column] == join.alias.c[join.field.target_field.column]
+            source = source.join(join.alias, on, isouter=join.outer)
+        return source
+
+    def apply(self, stmt: sa.Select[Any], *, ordered: bool = True) -> sa.Select[Any]:
+        """Add FROM, WHERE, ORDER BY, DISTINCT, LIMIT and OFFSET to a select."""
+        order = self.order_clauses(self.ordering()) if ordered else []
+        stmt = stmt.select_from(self.from_clause())
+        if self.where:
+            stmt = stmt.where(*self.where)
+        if order:
+            stmt = stmt.order_by(*order)
+        if self.distinct:
+            stmt = stmt.distinct()
+        if self.high is not None:
+            stmt = stmt.limit(self.high - self.low)
+        if self.low:
+            stmt = stmt.offset(self.low)
+        return stmt
+
+    def set_limits(self, low: int | None, high: int | None) -> None:
+        """Narrow the window, relative to the current one (slices of slices work)."""
+        if high is not None:
+            new_high = self.low + high
+            self.high = min(self.high, new_high) if self.high is not None else new_high
+        if low is not None:
+            self.low = self.low + low
+            if self.high is not None:
+                self.low = min(self.low, self.high)
+
+    @property
+    def is_sliced(self) -> bool:
+        """Whether LIMIT/OFFSET are set."""
+        return self.low != 0 or self.high is not None
+
+    def pk_subquery(self) -> sa.Select[Any]:
+        """SELECT pk of the matching rows (for UPDATE/DELETE across joins)."""
+        pk = self.model._pk_field()
+        return self.apply(sa.select(self.table.c[pk.column]), ordered=self.is_sliced)
+
+
+def _get_field(model: type[Model], name: str) -> Field:
+    meta = model._meta
+    if name == "pk":
+        return model._pk_field()
+    try:
+        return meta.get_field(name)
+    except FieldDoesNotExist:
+        choices = ", ".join(sorted(f.name for f in meta.fields))
+        raise FieldError(
+            f"Cannot resolve keyword {name!r} into field. Choices are: {choices}."
+        ) from None
+
+
+def _is_field(field: Field, name: str) -> bool:
+    """Whether ``name`` after ``field`` is a field of the related model (not a lookup)."""
+    if not isinstance(field, ForeignKey):
+        return False
+    try:
+        field.related_model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return False
+    return True
+
+
+__all__ = ["Join", "Query", "Resolved"]
