@@ -1,0 +1,121 @@
+"""Connection reuse: SQLite's pool of long-lived aiosqlite connections, asyncpg's pool."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from pathlib import Path
+
+import pytest
+
+from asgi_cycle.db import DatabaseWrapper, connections
+from asgi_cycle.db.backends.sqlite3 import SQLiteBackend
+from asgi_cycle.db.transaction import atomic
+from asgi_cycle.test.utils import override_settings
+
+
+async def connection_identity(db: DatabaseWrapper) -> object:
+    """Something that changes when a different server/driver connection is used."""
+    if db.vendor == "postgresql":
+        return await db.fetch_val("SELECT pg_backend_pid()")
+    backend = await db.backend()
+    handle = backend.connection()
+    await handle.acquire()
+    try:
+        return id(handle.raw_connection)
+    finally:
+        await handle.release()
+
+
+async def test_same_connection_is_reused(db: DatabaseWrapper) -> None:
+    seen = {await connection_identity(db) for _ in range(20)}
+    assert len(seen) == 1
+
+
+async def test_sequential_queries_open_one_sqlite_connection(tmp_path: Path) -> None:
+    with override_settings(DATABASES={"default": {"URL": f"sqlite:///{tmp_path / 'p.db'}"}}):
+        db = connections["default"]
+        try:
+            for i in range(50):
+                assert await db.fetch_val("SELECT :i", {"i": i}) == i
+            backend = await db.backend()
+            assert isinstance(backend, SQLiteBackend)
+            assert backend.pool.opened == 1
+            assert len(backend.pool.idle) == 1
+        finally:
+            await db.adisconnect()
+
+
+async def test_sqlite_pool_is_bounded_and_configured(tmp_path: Path) -> None:
+    entry = {"URL": f"sqlite:///{tmp_path / 'b.db'}", "OPTIONS": {"pool_size": 3}}
+    with override_settings(DATABASES={"default": entry}):
+        db = connections["default"]
+        try:
+            await asyncio.gather(*(db.fetch_val("SELECT 1") for _ in range(40)))
+            backend = await db.backend()
+            assert isinstance(backend, SQLiteBackend)
+            assert backend.pool.opened <= 3
+            assert await db.fetch_val("PRAGMA journal_mode") == "wal"
+            assert await db.fetch_val("PRAGMA busy_timeout") == 30000
+            assert await db.fetch_val("PRAGMA foreign_keys") == 1
+        finally:
+            await db.adisconnect()
+
+
+async def test_disconnect_closes_every_sqlite_connection(tmp_path: Path) -> None:
+    with override_settings(DATABASES={"default": {"URL": f"sqlite:///{tmp_path / 'c.db'}"}}):
+        db = connections["default"]
+        await asyncio.gather(*(db.fetch_val("SELECT 1") for _ in range(10)))
+        backend = await db.backend()
+        assert isinstance(backend, SQLiteBackend)
+        pooled = list(backend.pool.idle)
+        assert pooled
+        await db.adisconnect()
+        assert all(conn._connection is None for conn in pooled)
+        assert db.connected_loops() == []
+
+
+async def test_connection_back_in_the_pool_is_not_in_a_transaction(db: DatabaseWrapper) -> None:
+    await db.execute("CREATE TABLE t (id INTEGER PRIMARY KEY)")
+    with pytest.raises(RuntimeError):
+        async with atomic():
+            await db.execute("INSERT INTO t (id) VALUES (1)")
+            raise RuntimeError
+    backend = await db.backend()
+    handle = backend.connection()
+    await handle.acquire()
+    try:
+        raw = handle.raw_connection
+        in_tx = raw.in_transaction if db.vendor == "sqlite" else raw.is_in_transaction()
+        assert not in_tx
+    finally:
+        await handle.release()
+    assert await db.fetch_val("SELECT count(*) FROM t") == 0
+
+
+async def test_postgresql_pool_is_asyncpg(db: DatabaseWrapper) -> None:
+    backend = await db.backend()
+    if db.vendor == "sqlite":
+        assert isinstance(backend, SQLiteBackend)
+        return
+    import asyncpg
+
+    pool = backend._pool  # type: ignore[attr-defined]
+    assert isinstance(pool, asyncpg.Pool)
+    await asyncio.gather(*(db.fetch_val("SELECT 1") for _ in range(30)))
+    assert pool.get_size() <= 10
+    await db.adisconnect()
+    assert pool._closed
+
+
+def test_pool_of_a_dead_loop_is_released(tmp_path: Path) -> None:
+    before = {t for t in threading.enumerate()}
+    with override_settings(DATABASES={"default": {"URL": f"sqlite:///{tmp_path / 'd.db'}"}}):
+        db = connections["default"]
+        asyncio.run(db.fetch_val("SELECT 1"))  # the loop closes, the pool stays behind
+        leftover = [t for t in threading.enumerate() if t not in before]
+        assert len(leftover) == 1  # the pooled connection's aiosqlite thread
+        assert asyncio.run(db.fetch_val("SELECT 2")) == 2  # new loop: old pool abandoned
+        leftover[0].join(timeout=10)
+        assert not leftover[0].is_alive()
+        db.close()
