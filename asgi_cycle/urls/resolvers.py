@@ -3,11 +3,14 @@
 Theory of operation: ``get_resolver(urlconf)`` is the root, a ``URLResolver``
 whose pattern is ``^/`` over the urlconf's ``urlpatterns``. ``resolve(path)``
 strips what the resolver's own pattern matched and hands the rest to its
-patterns in order; the first that matches wins (an include recurses). The
-fast path asks each level's ``Matcher`` which patterns can match; when nothing
-matches, the reference walk (``_resolve_tried``, Django's own algorithm)
-runs to build ``Resolver404``'s list of patterns tried, and a match's
-``tried`` is computed the same way on first access.
+patterns in order; the first that matches wins (an include recurses).
+
+``_resolve_tried`` is that rule written as Django writes it: every pattern in
+turn, recording each in ``tried``. The fast path (``_resolve_fast``) gives the
+same answer but tries only the patterns each level's ``Matcher`` says can
+match, and builds one ``ResolverMatch`` for the whole chain. On a miss,
+``_tried_after_miss`` rebuilds Django's ``tried`` record from the same index;
+on a match, ``ResolverMatch.tried`` runs the reference walk when first read.
 
 Reverse lookups (``reverse_dict``, ``namespace_dict``, ``app_dict``) are built
 lazily on first use; see ``asgi_cycle.urls._reverse``.
