@@ -18,12 +18,32 @@ class DatabaseError(Exception):
     """A write did not do what it had to (an update that matched no row)."""
 
 
-def _values(instance: Model, fields: list[Field], add: bool) -> dict[str, Any]:
-    return {f.column: f.get_prep_value(f.pre_save(instance, add)) for f in fields}
+def _value(instance: Model, field: Field, add: bool, raw: bool) -> Any:
+    if raw:
+        # Fixtures keep their values; an auto_now field they leave out is stamped.
+        value = getattr(instance, field.attname)
+        stamped = getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
+        if value is not None or not stamped:
+            return field.get_prep_value(value)
+        add = True
+    return field.get_prep_value(field.pre_save(instance, add))
 
 
-async def save(instance: Model, *, force_insert: bool, update_fields: list[str] | None) -> None:
-    """Insert or update ``instance``'s row (Django's rules, minus multi-table models)."""
+async def save(
+    instance: Model,
+    *,
+    force_insert: bool = False,
+    update_fields: list[str] | None = None,
+    raw: bool = False,
+) -> None:
+    """Insert or update ``instance``'s row (Django's rules, minus multi-table models).
+
+    ``raw`` (loaddata) saves the attribute values as they are, skipping auto_now.
+    """
+
+    def _values(instance: Model, fields: list[Field], add: bool) -> dict[str, Any]:
+        return {f.column: _value(instance, f, add, raw) for f in fields}
+
     meta = instance._meta
     pk_field = instance._pk_field()
     table = meta.table
@@ -57,7 +77,7 @@ async def save(instance: Model, *, force_insert: bool, update_fields: list[str] 
                 return
     values = _values(instance, others, True)
     if pk_value is not None or not isinstance(pk_field, AutoField):
-        values[pk_field.column] = pk_field.get_prep_value(pk_field.pre_save(instance, True))
+        values[pk_field.column] = _value(instance, pk_field, True, raw)
     new_pk = await conn.fetch_val(sa.insert(table).values(values).returning(pk_column))
     instance.pk = pk_field.from_db_value(new_pk)
     instance._state.adding = False
