@@ -238,3 +238,12 @@ def test_included_resolver_is_shared_by_get_resolver():
     root = get_resolver()
     assert resolve("/blog/").func is included_blog.blog_index
     assert root is get_resolver()
+
+
+def test_tried_of_a_nested_match_names_the_includes():
+    found = resolve("/outlet/4/")
+    tried = found.tried or []
+    # blog, news, press, plain, shop did not match the prefix; outlet's index, then item.
+    assert [len(entry) for entry in tried] == [1, 1, 1, 1, 1, 2, 2]
+    assert [entry[0].namespace for entry in tried[-2:]] == ["outlet", "outlet"]
+    assert [entry[1].name for entry in tried[-2:]] == ["index", "item"]

@@ -11,7 +11,6 @@ from typing import Any
 import pytest
 
 import asgi_cycle.urls
-from asgi_cycle.conf import settings
 from asgi_cycle.test.utils import override_settings
 from asgi_cycle.urls import (
     Resolver404,
@@ -440,10 +439,6 @@ def test_public_names():
     assert pinned <= set(asgi_cycle.urls.__all__)
     for name in asgi_cycle.urls.__all__:
         assert getattr(asgi_cycle.urls, name) is not None
-
-
-def test_settings_are_the_test_settings():
-    assert settings.ROOT_URLCONF == URLCONF
 
 
 def test_every_kind_of_pattern_keeps_its_place_in_the_order():
