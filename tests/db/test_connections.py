@@ -76,6 +76,11 @@ async def test_raw_sql_with_values(db: DatabaseWrapper) -> None:
     assert await db.execute("UPDATE t SET label = 'x' WHERE id > :id", {"id": 7}) == 2
 
 
+async def test_literal_percent_signs_in_sql(db: DatabaseWrapper) -> None:
+    assert await db.fetch_val("SELECT 'a%b' LIKE 'a%'") in (1, True)
+    assert await db.fetch_val("SELECT :v LIKE '%b'", {"v": "a%b"}) in (1, True)
+
+
 async def test_execute_many_core(db: DatabaseWrapper) -> None:
     await create_items(db)
     await db.execute_many(items.insert(), [{"name": f"n{i}"} for i in range(5)])
