@@ -121,7 +121,8 @@ class Query:
             raise FieldError(f"Unsupported lookup {'__'.join(rest)!r} in {name!r}.")
         lookup = rest[0] if rest else "exact"
         cond = build_lookup(resolved.field, resolved.column, lookup, value)
-        if negate and lookup != "isnull" and (resolved.field.null or resolved.path):
+        null_test = lookup == "isnull" or (lookup == "exact" and value is None)
+        if negate and not null_test and (resolved.field.null or resolved.path):
             # NOT (x = v) is NULL, not true, for NULL x: keep those rows as Django does.
             cond = sa.and_(cond, resolved.column.is_not(None))
         return cond
