@@ -1,0 +1,264 @@
+"""The benchmark runner: `python -m benchmarks.run --quick|--full`.
+
+Theory of operation:
+1. Prepare the TechEmpower tables in an SQLite file (and, in full mode, PostgreSQL).
+2. Start every target with one worker pinned to CPU 0, then validate every test
+   it serves against the TechEmpower rules; a target that breaks a rule is not timed.
+3. Time each test with wrk (pinned to CPU 1, loopback, 64 connections, bounded
+   duration), interleaving the targets A B C A B C, and keep every round so the
+   report shows medians and spreads.
+4. Run the in-process harness, then the memory curves on fresh servers.
+5. Write `benchmarks/RESULTS.md`, `benchmarks/results.png` and the raw JSON.
+The exit status is 1 when any target failed to start or to validate.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from benchmarks import dataset, inprocess, memory, procs, report
+from benchmarks.loadgen import ensure_wrk, run_wrk, wrk_command
+from benchmarks.targets import BY_NAME, INPROCESS, TARGETS, Target
+from benchmarks.validate import validate
+
+HERE = Path(__file__).resolve().parent
+WORKDIR = HERE / ".work"
+PG_URL = os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+@dataclass(frozen=True)
+class Mode:
+    """How long and how often to measure."""
+
+    name: str
+    rounds: int
+    seconds: float
+    warmup: float
+    tests: tuple[str, ...]
+    inprocess_seconds: float
+    inprocess_repeats: int
+    memory_requests: int
+    memory_step: float
+    postgres: bool
+
+
+QUICK = Mode("quick", 2, 2, 1, ("plaintext", "json", "db", "fortunes"), 0.15, 5, 3000, 1, False)
+FULL = Mode(
+    "full",
+    3,
+    10,
+    3,
+    ("plaintext", "json", "db", "queries", "fortunes", "updates"),
+    0.5,
+    9,
+    100_000,
+    5,
+    True,
+)
+PATHS = {"queries": "/queries?queries=20", "updates": "/updates?queries=20"}
+INPROCESS_PATHS = ("/plaintext", "/json")
+MEMORY_TARGETS = ("cycle", "django-async", "cycle-wsgi", "django-sync")
+DB_TESTS = ("db", "queries", "fortunes", "updates")
+
+
+class Progress:
+    """One line per step, with the elapsed time."""
+
+    def __init__(self) -> None:
+        self.start = time.monotonic()
+
+    def __call__(self, text: str) -> None:
+        print(f"[{time.monotonic() - self.start:6.1f}s] {text}", flush=True)
+
+
+def start_and_validate(
+    targets: list[Target],
+    url: str,
+    tests: tuple[str, ...],
+    say: Progress,
+    failures: dict[str, list[str]],
+) -> dict[str, procs.Server]:
+    """Start each target and validate it; return the servers that passed."""
+    servers: dict[str, procs.Server] = {}
+    for target in targets:
+        try:
+            server = procs.start(target, url, WORKDIR)
+        except RuntimeError as exc:
+            failures[target.name] = [f"did not start: {str(exc)[-800:]}"]
+            say(f"FAIL {target.name}: did not start (log {WORKDIR / (target.name + '.log')})")
+            continue
+        wanted = target.tests
+        problems = validate(server.base_url, wanted, url)
+        if problems:
+            failures[target.name] = problems
+            say(f"FAIL {target.name}: {len(problems)} rule(s) broken, e.g. {problems[0]}")
+            server.stop()
+            continue
+        say(f"ok   {target.name}: {', '.join(wanted)} follow the TechEmpower rules")
+        servers[target.name] = server
+    return servers
+
+
+def time_load(
+    servers: dict[str, procs.Server], mode: Mode, say: Progress, db: str
+) -> dict[str, dict[str, list[dict[str, Any]]]]:
+    """wrk every (test, target), interleaved round by round."""
+    plan = [
+        (test, name)
+        for test in mode.tests
+        for name, s in servers.items()
+        if test in s.target.tests and (db == "sqlite" or test in DB_TESTS)
+    ]
+    tests = list(dict.fromkeys(test for test, _ in plan))
+    results: dict[str, dict[str, list[dict[str, Any]]]] = {t: {} for t in tests}
+    steps, step = len(plan) * mode.rounds, 0
+    for test in tests:
+        names = [name for t, name in plan if t == test]
+        for round_no in range(1, mode.rounds + 1):
+            for name in names:
+                url = servers[name].base_url + PATHS.get(test, "/" + test)
+                if round_no == 1 and mode.warmup:
+                    run_wrk(url, mode.warmup)
+                figures = run_wrk(url, mode.seconds)
+                results[test].setdefault(name, []).append(asdict(figures))
+                step += 1
+                say(
+                    f"[{step}/{steps}] {db} {test:<9} {name:<13} round {round_no}/"
+                    f"{mode.rounds}: {figures.rps:>9,.0f} req/s  p99 "
+                    f"{figures.latency_p99_ms:6.1f} ms  errors {figures.errors}"
+                )
+    return results
+
+
+def run_inprocess(
+    names: list[str], mode: Mode, url: str, say: Progress, failures: dict[str, list[str]]
+) -> dict[str, dict[str, Any]]:
+    """µs per request for each in-process target and path."""
+    results: dict[str, dict[str, Any]] = {}
+    for path in INPROCESS_PATHS:
+        for name in names:
+            try:
+                figures = inprocess.run(
+                    name, path, mode.inprocess_seconds, mode.inprocess_repeats, url
+                )
+            except (RuntimeError, subprocess.TimeoutExpired) as exc:
+                failures[f"in-process {name} {path}"] = [str(exc)[-800:]]
+                say(f"FAIL in-process {name} {path}")
+                continue
+            results.setdefault(path, {})[name] = figures
+            spread = max(figures["runs"]) - min(figures["runs"])
+            say(
+                f"in-process {path:<11} {name:<18} {figures['us']:9.1f} µs/request "
+                f"(spread {spread:.1f})"
+            )
+    return results
+
+
+def extra_figures(say: Progress) -> dict[str, str]:
+    """Output of the DB-engine's and the shim's own benchmarks, when they exist."""
+    found: dict[str, str] = {}
+    for module in ("db_pool", "shim_cost"):
+        if not (HERE / f"{module}.py").exists():
+            continue
+        say(f"running benchmarks.{module}")
+        out = subprocess.run(
+            [sys.executable, "-m", f"benchmarks.{module}"],
+            cwd=HERE.parent,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            env={**os.environ, "PYTHONPATH": str(HERE.parent)},
+        )
+        found[module] = (out.stdout + (out.stderr if out.returncode else "")).strip()
+    return found
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the suite and write the report."""
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.run")
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--quick", action="store_true", help="under 5 minutes (default)")
+    group.add_argument("--full", action="store_true", help="long runs, every test, PostgreSQL")
+    parser.add_argument("--targets", help="comma-separated subset of: " + ",".join(BY_NAME))
+    parser.add_argument("--no-memory", action="store_true")
+    parser.add_argument("--no-inprocess", action="store_true")
+    parser.add_argument("--output", default=str(HERE / "RESULTS.md"))
+    args = parser.parse_args(argv)
+    mode = FULL if args.full else QUICK
+    chosen = [BY_NAME[n] for n in args.targets.split(",")] if args.targets else list(TARGETS)
+    say = Progress()
+    WORKDIR.mkdir(exist_ok=True)
+    ensure_wrk()
+    command = "python -m benchmarks.run " + " ".join(sys.argv[1:] if argv is None else argv)
+    meta = report.environment(mode.name, command.strip())
+    meta["server_commands"] = {
+        t.name: " ".join(procs.pinned(procs.server_command(t, 0), procs.SERVER_CPU)).replace(
+            sys.executable, "python"
+        )
+        for t in chosen
+    }
+    meta["wrk_command"] = " ".join(wrk_command("http://127.0.0.1:PORT/TEST", mode.seconds))
+    failures: dict[str, list[str]] = {}
+    load: dict[str, Any] = {}
+    databases = {"sqlite": dataset.prepare_sqlite(WORKDIR / "tfb.sqlite3")}
+    if mode.postgres and dataset.postgres_available(PG_URL):
+        databases["postgresql"] = dataset.prepare_postgres(PG_URL)
+    say(f"mode {mode.name}: {len(chosen)} targets, databases {', '.join(databases)}")
+    for db, url in databases.items():
+        targets = [t for t in chosen if db == "sqlite" or set(t.tests) & set(DB_TESTS)]
+        servers = start_and_validate(targets, url, mode.tests, say, failures)
+        try:
+            load[db] = time_load(servers, mode, say, db)
+        finally:
+            for server in servers.values():
+                server.stop()
+    sqlite_url = databases["sqlite"]
+    wanted = {t.name for t in chosen}
+    names = [n for n in INPROCESS if n in wanted or n.removesuffix("-bare") in wanted]
+    in_process = {} if args.no_inprocess else run_inprocess(names, mode, sqlite_url, say, failures)
+    curves: dict[str, Any] = {}
+    if not args.no_memory:
+        for name in MEMORY_TARGETS:
+            if name in failures or name not in {t.name for t in chosen}:
+                continue
+            found = memory.curve(
+                BY_NAME[name], sqlite_url, WORKDIR, mode.memory_requests, mode.memory_step
+            )
+            curves[name] = {"points": found.points, "errors": found.errors}
+            say(
+                f"memory {name:<13} {found.final_kib / 1024:7.1f} MiB after "
+                f"{found.points[-1][0]:,} requests (second-half growth "
+                f"{found.late_growth:+.1%})"
+            )
+    extras = extra_figures(say)
+    meta["finished"] = report.now()
+    meta["load_after"] = os.getloadavg()
+    results = {
+        "meta": meta,
+        "failures": failures,
+        "load": load,
+        "inprocess": in_process,
+        "memory": curves,
+        "extras": extras,
+    }
+    (WORKDIR / f"results-{mode.name}.json").write_text(json.dumps(results, indent=1))
+    chart = Path(args.output).with_name("results.png")
+    report.chart(results, chart)
+    Path(args.output).write_text(report.markdown(results, chart.name))
+    say(f"wrote {args.output} and {chart}")
+    if failures:
+        say(f"{len(failures)} failure(s): {', '.join(failures)}")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
