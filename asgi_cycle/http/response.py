@@ -1,0 +1,534 @@
+"""HTTP responses with Django's API; each serialises its own ASGI headers.
+
+Hierarchy::
+
+    HttpResponseBase                 status, headers, cookies, close(), asgi_headers()
+    ├── HttpResponse                 content in memory (bytes)
+    │   ├── HttpResponseRedirect / HttpResponsePermanentRedirect   302 / 301
+    │   ├── HttpResponseNotModified  304
+    │   ├── HttpResponseBadRequest, NotFound, Forbidden, NotAllowed, Gone, ServerError
+    │   └── JsonResponse
+    └── StreamingHttpResponse        sync or async iterator, never buffered
+        └── FileResponse             a file in blocks, with length/type/disposition
+
+``Http404`` is the exception a view raises for a 404 page.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import re
+import time
+from collections.abc import Iterable, Iterator
+from http.client import responses
+from http.cookies import CookieError, SimpleCookie
+from typing import Any
+from urllib.parse import urlsplit
+
+from asgi_cycle.conf import settings
+from asgi_cycle.core import signing
+from asgi_cycle.core.exceptions import DisallowedRedirect
+from asgi_cycle.core.serializers.json import DjangoJSONEncoder
+from asgi_cycle.http.response_headers import BadHeaderError, ResponseHeaders
+from asgi_cycle.utils.encoding import iri_to_uri
+from asgi_cycle.utils.http import MAX_URL_LENGTH, http_date
+
+_CHARSET_FROM_CONTENT_TYPE = re.compile(r";\s*charset=(?P<charset>[^\s;]+)", re.IGNORECASE)
+
+# Statuses that must not carry a Content-Length (RFC 9110 8.6).
+_NO_LENGTH_STATUSES = frozenset({204, 304})
+
+
+class Http404(Exception):
+    """Raised by a view to answer 404 Not Found."""
+
+
+class HttpResponseBase:
+    """Status, headers and cookies shared by every response; no content."""
+
+    status_code = 200
+    streaming = False
+    is_async = False
+
+    def __init__(
+        self,
+        content_type: str | None = None,
+        status: int | None = None,
+        reason: str | None = None,
+        charset: str | None = None,
+        headers: Any = None,
+    ) -> None:
+        self.headers = ResponseHeaders(headers)
+        self._charset = charset
+        if "Content-Type" not in self.headers:
+            if content_type is None:
+                content_type = f"text/html; charset={self.charset}"
+            self.headers["Content-Type"] = content_type
+        elif content_type:
+            raise ValueError(
+                "'headers' must not contain 'Content-Type' when the "
+                "'content_type' parameter is provided."
+            )
+        self._resource_closers: list[Any] = []
+        self._handler_class: Any = None
+        self.cookies: SimpleCookie = SimpleCookie()
+        self.closed = False
+        if status is not None:
+            try:
+                self.status_code = int(status)
+            except (ValueError, TypeError):
+                raise TypeError("HTTP status code must be an integer.") from None
+            if not 100 <= self.status_code <= 599:
+                raise ValueError("HTTP status code must be an integer from 100 to 599.")
+        self._reason_phrase = reason
+
+    @property
+    def reason_phrase(self) -> str:
+        """The status line's phrase (``OK``, ``Not Found`` ...)."""
+        if self._reason_phrase is not None:
+            return self._reason_phrase
+        return responses.get(self.status_code, "Unknown Status Code")
+
+    @reason_phrase.setter
+    def reason_phrase(self, value: str) -> None:
+        self._reason_phrase = value
+
+    @property
+    def charset(self) -> str:
+        """The charset for encoding str content (from Content-Type, else the default)."""
+        if self._charset is not None:
+            return self._charset
+        # Content-Type is absent only while __init__ is still deciding it.
+        content_type = self.headers.get("Content-Type", "")
+        matched = _CHARSET_FROM_CONTENT_TYPE.search(content_type)
+        if matched:
+            return matched["charset"].replace('"', "")
+        return str(settings.DEFAULT_CHARSET)
+
+    @charset.setter
+    def charset(self, value: str) -> None:
+        self._charset = value
+
+    def __repr__(self) -> str:
+        content_type = self.headers.get("Content-Type", "")
+        return f'<{type(self).__name__} status_code={self.status_code}, "{content_type}">'
+
+    # -- header access (Django's dict-like interface) ---------------------------------
+
+    def __setitem__(self, header: str, value: Any) -> None:
+        self.headers[header] = value
+
+    def __delitem__(self, header: str) -> None:
+        self.headers.pop(header, None)
+
+    def __getitem__(self, header: str) -> str:
+        return self.headers[header]
+
+    def __contains__(self, header: str) -> bool:
+        return header in self.headers
+
+    def has_header(self, header: str) -> bool:
+        """Whether the header is set (case-insensitive)."""
+        return header in self.headers
+
+    def items(self) -> Iterable[tuple[str, str]]:
+        """``(name, value)`` pairs of the headers."""
+        return self.headers.items()
+
+    def get(self, header: str, alternate: Any = None) -> Any:
+        """The header's value or ``alternate``."""
+        return self.headers.get(header, alternate)
+
+    def setdefault(self, key: str, value: Any) -> None:
+        """Set the header unless it is already set."""
+        self.headers.setdefault(key, value)
+
+    def asgi_headers(self) -> list[tuple[bytes, bytes]]:
+        """Every header as ASGI wants it: lower-cased latin-1 pairs, one per cookie.
+
+        ``content-length`` is added for a non-streaming response that has none
+        (except 1xx/204/304, which must not carry one).
+        """
+        headers = self.headers.raw()
+        if self.cookies:
+            for morsel in self.cookies.values():
+                headers.append((b"set-cookie", morsel.OutputString().encode("latin-1")))
+        if (
+            not self.streaming
+            and not self.headers.has("content-length")
+            and self.status_code >= 200
+            and self.status_code not in _NO_LENGTH_STATUSES
+        ):
+            length = self._content_length()
+            if length is not None:
+                headers.append((b"content-length", b"%d" % length))
+        return headers
+
+    def _content_length(self) -> int | None:
+        """The body's length when known without consuming it."""
+        return None
+
+    def serialize_headers(self) -> bytes:
+        """The headers as HTTP/1.1 lines (for debugging and tests)."""
+        return b"\r\n".join(b"%s: %s" % pair for pair in self.asgi_headers())
+
+    # -- cookies ------------------------------------------------------------------------
+
+    def set_cookie(
+        self,
+        key: str,
+        value: str = "",
+        max_age: int | float | datetime.timedelta | None = None,
+        expires: str | datetime.datetime | None = None,
+        path: str | None = "/",
+        domain: str | None = None,
+        secure: bool = False,
+        httponly: bool = False,
+        samesite: str | None = None,
+    ) -> None:
+        """Set a cookie; ``expires`` may be a datetime, ``max_age`` a timedelta."""
+        value = str(value)
+        for text in (key, value, path or "", domain or ""):
+            if "\n" in text or "\r" in text or ";" in text:
+                raise BadHeaderError(f"Cookie parts can't contain newlines or ';' (got {text!r})")
+        try:
+            self.cookies[key] = value
+        except CookieError as exc:
+            raise BadHeaderError(str(exc)) from None
+        morsel = self.cookies[key]
+        if expires is not None:
+            if isinstance(expires, datetime.datetime):
+                if expires.tzinfo is None or expires.utcoffset() is None:
+                    expires = expires.replace(tzinfo=datetime.UTC)
+                delta = expires - datetime.datetime.now(tz=datetime.UTC)
+                # Round up: the cookie must not expire before the time asked for.
+                delta += datetime.timedelta(seconds=1)
+                expires = None
+                if max_age is not None:
+                    raise ValueError("'expires' and 'max_age' can't be used together.")
+                max_age = max(0, delta.days * 86400 + delta.seconds)
+            else:
+                morsel["expires"] = expires
+        else:
+            morsel["expires"] = ""
+        if max_age is not None:
+            if isinstance(max_age, datetime.timedelta):
+                max_age = max_age.total_seconds()
+            morsel["max-age"] = int(max_age)
+            if not expires:
+                morsel["expires"] = http_date(time.time() + max_age)
+        if path is not None:
+            morsel["path"] = path
+        if domain is not None:
+            morsel["domain"] = domain
+        if secure:
+            morsel["secure"] = True
+        if httponly:
+            morsel["httponly"] = True
+        if samesite:
+            if samesite.lower() not in ("lax", "none", "strict"):
+                raise ValueError('samesite must be "lax", "none", or "strict".')
+            morsel["samesite"] = samesite
+
+    def set_signed_cookie(self, key: str, value: str, salt: str = "", **kwargs: Any) -> None:
+        """Set a cookie whose value is signed with ``SECRET_KEY`` (see ``get_signed_cookie``)."""
+        signed = signing.get_cookie_signer(salt=key + salt).sign(value)
+        self.set_cookie(key, signed, **kwargs)
+
+    def delete_cookie(
+        self, key: str, path: str = "/", domain: str | None = None, samesite: str | None = None
+    ) -> None:
+        """Tell the client to drop a cookie (expired, empty)."""
+        # Browsers refuse __Secure-/__Host- and SameSite=None cookies without Secure.
+        secure = key.startswith(("__Secure-", "__Host-")) or bool(
+            samesite and samesite.lower() == "none"
+        )
+        self.set_cookie(
+            key,
+            max_age=0,
+            path=path,
+            domain=domain,
+            secure=secure,
+            expires="Thu, 01 Jan 1970 00:00:00 GMT",
+            samesite=samesite,
+        )
+
+    # -- content helpers and file-like interface ---------------------------------------
+
+    def make_bytes(self, value: Any) -> bytes:
+        """``value`` as bytes: bytes as is, str encoded with the charset."""
+        if type(value) is bytes:
+            return value
+        if isinstance(value, bytes | memoryview | bytearray):
+            return bytes(value)
+        if isinstance(value, str):
+            return value.encode(self.charset)
+        return str(value).encode(self.charset)
+
+    def close(self) -> None:
+        """Release what the response holds (files, iterators, the request's uploads)."""
+        closers, self._resource_closers = self._resource_closers, []
+        for closer in closers:
+            try:
+                closer()
+            except Exception:
+                pass
+        self.closed = True
+
+    def write(self, content: Any) -> None:
+        """Not writable: raises ``OSError``."""
+        raise OSError(f"This {type(self).__name__} instance is not writable")
+
+    def flush(self) -> None:
+        """Nothing to flush."""
+
+    def tell(self) -> int:
+        """Not supported: raises ``OSError``."""
+        raise OSError(f"This {type(self).__name__} instance cannot tell its position")
+
+    def readable(self) -> bool:
+        """Responses are not readable."""
+        return False
+
+    def seekable(self) -> bool:
+        """Responses are not seekable."""
+        return False
+
+    def writable(self) -> bool:
+        """Only ``HttpResponse`` is writable."""
+        return False
+
+    def writelines(self, lines: Iterable[Any]) -> None:
+        """Not writable: raises ``OSError``."""
+        raise OSError(f"This {type(self).__name__} instance is not writable")
+
+
+class HttpResponse(HttpResponseBase):
+    """A response whose content is held in memory as bytes."""
+
+    streaming = False
+
+    def __init__(self, content: Any = b"", *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.content = content
+
+    def __repr__(self) -> str:
+        content_type = self.headers.get("Content-Type", "")
+        return f'<{type(self).__name__} status_code={self.status_code}, "{content_type}">'
+
+    @property
+    def content(self) -> bytes:
+        """The body as bytes (str and iterables are encoded with the charset)."""
+        container = self._container
+        if len(container) == 1:
+            return container[0]
+        return b"".join(container)
+
+    @content.setter
+    def content(self, value: Any) -> None:
+        self._set_content(value)
+
+    def _set_content(self, value: Any) -> None:
+        if type(value) is bytes:
+            content = value
+        elif hasattr(value, "__iter__") and not isinstance(value, bytes | memoryview | str):
+            content = b"".join(self.make_bytes(chunk) for chunk in value)
+            if hasattr(value, "close"):
+                try:
+                    value.close()
+                except Exception:
+                    pass
+        else:
+            content = self.make_bytes(value)
+        self._container = [content]
+
+    def _content_length(self) -> int | None:
+        return sum(map(len, self._container))
+
+    @property
+    def text(self) -> str:
+        """The body decoded with the response's charset."""
+        return self.content.decode(self.charset or "utf-8")
+
+    def __iter__(self) -> Iterator[bytes]:
+        return iter(self._container)
+
+    def write(self, content: Any) -> None:
+        """Append to the body."""
+        self._container.append(self.make_bytes(content))
+
+    def tell(self) -> int:
+        """The body's length so far."""
+        return len(self.content)
+
+    def getvalue(self) -> bytes:
+        """The body."""
+        return self.content
+
+    def writable(self) -> bool:
+        """``HttpResponse`` can be written to."""
+        return True
+
+    def writelines(self, lines: Iterable[Any]) -> None:
+        """Append each of ``lines`` to the body."""
+        for line in lines:
+            self.write(line)
+
+
+class HttpResponseRedirectBase(HttpResponse):
+    """A redirect; the target's scheme must be one of ``allowed_schemes``."""
+
+    allowed_schemes = ["http", "https", "ftp"]
+    status_code_preserve_request = 307
+
+    def __init__(
+        self, redirect_to: Any, preserve_request: bool = False, *args: Any, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        target = str(redirect_to)
+        # iri_to_uri percent-encodes CR/LF, so a target can never split the headers.
+        self["Location"] = iri_to_uri(target)
+        if preserve_request:
+            self.status_code = self.status_code_preserve_request
+        if len(target) > MAX_URL_LENGTH:
+            raise DisallowedRedirect(f"Unsafe redirect exceeding {MAX_URL_LENGTH} characters")
+        try:
+            scheme = urlsplit(target).scheme
+        except ValueError:
+            raise DisallowedRedirect(f"Unsafe redirect to URL {target!r}") from None
+        if scheme and scheme not in self.allowed_schemes:
+            raise DisallowedRedirect(f"Unsafe redirect to URL with protocol '{scheme}'")
+
+    @property
+    def url(self) -> str:
+        """The ``Location`` header."""
+        return self["Location"]
+
+    def __repr__(self) -> str:
+        content_type = self.headers.get("Content-Type", "")
+        return (
+            f'<{type(self).__name__} status_code={self.status_code}, "{content_type}", '
+            f'url="{self.url}">'
+        )
+
+
+class HttpResponseRedirect(HttpResponseRedirectBase):
+    """302 Found (307 with ``preserve_request=True``)."""
+
+    status_code = 302
+    status_code_preserve_request = 307
+
+
+class HttpResponsePermanentRedirect(HttpResponseRedirectBase):
+    """301 Moved Permanently (308 with ``preserve_request=True``)."""
+
+    status_code = 301
+    status_code_preserve_request = 308
+
+
+class HttpResponseNotModified(HttpResponse):
+    """304 Not Modified: no content, no Content-Type."""
+
+    status_code = 304
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self["content-type"]
+
+    def _set_content(self, value: Any) -> None:
+        if value:
+            raise AttributeError("You cannot set content to a 304 (Not Modified) response")
+        self._container = [b""]
+
+
+class HttpResponseBadRequest(HttpResponse):
+    """400 Bad Request."""
+
+    status_code = 400
+
+
+class HttpResponseNotFound(HttpResponse):
+    """404 Not Found."""
+
+    status_code = 404
+
+
+class HttpResponseForbidden(HttpResponse):
+    """403 Forbidden."""
+
+    status_code = 403
+
+
+class HttpResponseNotAllowed(HttpResponse):
+    """405 Method Not Allowed, with the ``Allow`` header."""
+
+    status_code = 405
+
+    def __init__(self, permitted_methods: Iterable[str], *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self["Allow"] = ", ".join(permitted_methods)
+
+    def __repr__(self) -> str:
+        content_type = self.headers.get("Content-Type", "")
+        return (
+            f"<{type(self).__name__} [{self['Allow']}] status_code={self.status_code}, "
+            f'"{content_type}">'
+        )
+
+
+class HttpResponseGone(HttpResponse):
+    """410 Gone."""
+
+    status_code = 410
+
+
+class HttpResponseServerError(HttpResponse):
+    """500 Internal Server Error."""
+
+    status_code = 500
+
+
+class JsonResponse(HttpResponse):
+    """A JSON body; with ``safe=True`` (default) only a dict may be serialised."""
+
+    def __init__(
+        self,
+        data: Any,
+        encoder: type[json.JSONEncoder] = DjangoJSONEncoder,
+        safe: bool = True,
+        json_dumps_params: dict[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        if safe and not isinstance(data, dict):
+            raise TypeError(
+                "In order to allow non-dict objects to be serialized set the "
+                "safe parameter to False."
+            )
+        kwargs.setdefault("content_type", "application/json")
+        content = json.dumps(data, cls=encoder, **(json_dumps_params or {}))
+        super().__init__(content=content, **kwargs)
+
+
+from asgi_cycle.http.streaming import FileResponse, StreamingHttpResponse  # noqa: E402
+
+__all__ = [
+    "BadHeaderError",
+    "FileResponse",
+    "Http404",
+    "HttpResponse",
+    "HttpResponseBadRequest",
+    "HttpResponseBase",
+    "HttpResponseForbidden",
+    "HttpResponseGone",
+    "HttpResponseNotAllowed",
+    "HttpResponseNotFound",
+    "HttpResponseNotModified",
+    "HttpResponsePermanentRedirect",
+    "HttpResponseRedirect",
+    "HttpResponseRedirectBase",
+    "HttpResponseServerError",
+    "JsonResponse",
+    "ResponseHeaders",
+    "StreamingHttpResponse",
+]

@@ -1,0 +1,120 @@
+"""``ResponseHeaders``: a case-insensitive header map that keeps its ASGI form ready.
+
+Every value is validated once, when set: ``str`` or ``bytes`` (other values
+go through ``str``), no CR/LF (``BadHeaderError``, BAD_INPUT 21/23), latin-1
+or else MIME-encoded as Django does. The lower-cased latin-1 ``(name, value)``
+pair is stored next to it, so serialising the headers for ASGI is a list copy.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator, Mapping, MutableMapping
+from email.header import Header
+from typing import Any
+
+
+class BadHeaderError(ValueError):
+    """A header name or value would split the response (CR or LF in it)."""
+
+
+def _to_header_text(value: Any, charset: str, mime_encode: bool) -> str:
+    """``value`` as header text encodable in ``charset``; CR/LF refused."""
+    if isinstance(value, bytes):
+        try:
+            text = value.decode(charset)
+        except UnicodeError as exc:
+            if b"\n" in value or b"\r" in value:
+                raise BadHeaderError(
+                    f"Header values can't contain newlines (got {value!r})"
+                ) from exc
+            raise
+    elif isinstance(value, str):
+        text = value
+    else:
+        text = str(value)
+    if "\n" in text or "\r" in text:
+        raise BadHeaderError(f"Header values can't contain newlines (got {text!r})")
+    if text.isascii():
+        return text
+    try:
+        text.encode(charset)
+    except UnicodeEncodeError as exc:
+        if not mime_encode:
+            exc.reason += f", HTTP response headers must be in {charset} format"
+            raise
+        # RFC 2047 encoded-word, on one line (an unlimited line length means no folding).
+        return Header(text, "utf-8", maxlinelen=sys.maxsize).encode()
+    return text
+
+
+class ResponseHeaders(MutableMapping[str, str]):
+    """The headers of a response: case-insensitive, validated, ASGI-ready."""
+
+    __slots__ = ("_store",)
+
+    def __init__(self, data: Mapping[str, Any] | None = None) -> None:
+        # lower-cased name -> (name as given, value, ASGI pair)
+        self._store: dict[str, tuple[str, str, tuple[bytes, bytes]]] = {}
+        if data:
+            for header, value in data.items():
+                self[header] = value
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        name = _to_header_text(key, "ascii", mime_encode=False)
+        text = _to_header_text(value, "latin-1", mime_encode=True)
+        lower = name.lower()
+        self._store[lower] = (name, text, (lower.encode("ascii"), text.encode("latin-1")))
+
+    def __getitem__(self, key: str) -> str:
+        return self._store[key.lower()][1]
+
+    def __delitem__(self, key: str) -> None:
+        del self._store[key.lower()]
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and key.lower() in self._store
+
+    def __iter__(self) -> Iterator[str]:
+        return (name for name, _, _ in self._store.values())
+
+    def __len__(self) -> int:
+        return len(self._store)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Mapping):
+            return NotImplemented
+        return {k: v for k, (_, v, _) in self._store.items()} == {
+            str(k).lower(): v for k, v in other.items()
+        }
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return repr({name: value for name, value, _ in self._store.values()})
+
+    def pop(self, key: str, *default: Any) -> Any:
+        """Remove a header and return its value (or ``default``)."""
+        try:
+            return self._store.pop(key.lower())[1]
+        except KeyError:
+            if default:
+                return default[0]
+            raise
+
+    def setdefault(self, key: str, value: Any = None) -> str:
+        """Set the header unless it is set; return its value."""
+        if key not in self:
+            self[key] = value
+        return self[key]
+
+    def raw(self) -> list[tuple[bytes, bytes]]:
+        """Every header as a lower-cased latin-1 ``(name, value)`` pair, in order."""
+        return [pair for _, _, pair in self._store.values()]
+
+    def has(self, lower_name: str) -> bool:
+        """Whether the header is set; ``lower_name`` must already be lower case."""
+        return lower_name in self._store
+
+
+__all__ = ["BadHeaderError", "ResponseHeaders"]
