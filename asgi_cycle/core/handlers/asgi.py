@@ -113,7 +113,7 @@ class ASGIHandler(BaseHandler):
         if not self.tracing:
             await self._handle_http(scope, receive, send, None)
             return
-        if settings.DEBUG and scope["path"] == CYCLE_PAGE_PATH:
+        if self.cycle_page and scope["path"] == CYCLE_PAGE_PATH:
             await send_response(cycle_page(), scope, receive, send)
             return
         trace = Trace(scope["method"], scope["path"])
@@ -151,7 +151,7 @@ class ASGIHandler(BaseHandler):
                 await send_response(response, scope, receive, send)
                 return
             trace.finish(response.status_code)
-            if settings.CYCLE_TRACE:
+            if self.server_timing:
                 response["Server-Timing"] = trace.server_timing()
             with trace.span("send"):
                 await send_response(response, scope, receive, send)

@@ -105,6 +105,9 @@ class BaseHandler:
         self.middleware_modes: dict[str, bool] = {}
         #: Spans are recorded per request (CYCLE_TRACE or DEBUG); read once at build time.
         self.tracing = False
+        #: Whether responses carry Server-Timing (CYCLE_TRACE) and /__cycle__/ answers (DEBUG).
+        self.server_timing = False
+        self.cycle_page = False
 
     def load_middleware(self) -> None:
         """Build the chain from ``settings.MIDDLEWARE``; call once."""
@@ -113,7 +116,9 @@ class BaseHandler:
         self._exception_middleware = []
         self.middleware_in_use = []
         self.middleware_modes = {}
-        self.tracing = bool(settings.CYCLE_TRACE or settings.DEBUG)
+        self.server_timing = bool(settings.CYCLE_TRACE)
+        self.cycle_page = bool(settings.DEBUG)
+        self.tracing = self.server_timing or self.cycle_page
         handler: Any = convert_exception_to_response(self._get_response_async)
         handler_is_async = True
         for path in reversed(settings.MIDDLEWARE):
