@@ -131,6 +131,11 @@ class Model(metaclass=ModelBase):
                 self.__dict__[field.attname] = kwargs.pop(field.attname)
             else:
                 self.__dict__[field.attname] = field.get_default()
+        for name in list(kwargs):
+            # Properties with setters (``pk``) are accepted, as Django does.
+            prop = getattr(type(self), name, None)
+            if isinstance(prop, property) and prop.fset is not None:
+                setattr(self, name, kwargs.pop(name))
         if kwargs:
             unexpected = ", ".join(repr(k) for k in kwargs)
             raise TypeError(

@@ -173,11 +173,16 @@ class QuerySet(Generic[M]):
 
     # -- compiling ----------------------------------------------------------------
 
-    def _select(self) -> tuple[sa.Select[Any], Decoder]:
+    def _select(self, ordered: bool = True) -> tuple[sa.Select[Any], Decoder]:
         """The SELECT statement and the function turning a row into a result."""
         query = self.query
         if self._kind == "model":
-            return _model_select(self.model, query)
+            return _model_select(self.model, query, ordered)
+        if query.distinct and query.order_by is None:
+            # DISTINCT over chosen columns: Meta.ordering's columns would change the rows
+            # (and PostgreSQL refuses ORDER BY columns missing from a DISTINCT list).
+            query = query.clone()
+            query.default_ordering = False
         names = list(self._fields)
         if not names:
             fields = self.model._meta.concrete_fields
@@ -190,7 +195,7 @@ class QuerySet(Generic[M]):
                 if rest:
                     raise FieldError(f"Cannot resolve {name!r} into a field for values().")
                 resolved.append(found)
-        stmt = query.apply(sa.select(*[r.column for r in resolved]))
+        stmt = query.apply(sa.select(*[r.column for r in resolved]), ordered=ordered)
         converters = [r.field.from_db_value for r in resolved]
         if self._kind == "values":
 
@@ -247,7 +252,7 @@ class QuerySet(Generic[M]):
             return 0
         query = self.query
         if query.distinct or query.is_sliced or self._kind != "model":
-            inner, _ = self._select()
+            inner, _ = self._select(ordered=query.is_sliced)
             stmt = sa.select(sa.func.count()).select_from(inner.subquery())
         else:
             stmt = query.apply(sa.select(sa.func.count()), ordered=False)
@@ -492,7 +497,9 @@ def _non_null_paths(model: type[Model], prefix: tuple[str, ...] = ()) -> list[tu
     return paths
 
 
-def _model_select(model: type[Model], query: Query) -> tuple[sa.Select[Any], Decoder]:
+def _model_select(
+    model: type[Model], query: Query, ordered: bool = True
+) -> tuple[sa.Select[Any], Decoder]:
     """SELECT every column of the model and of each select_related path."""
     columns: list[Any] = []
     plan: list[tuple[tuple[str, ...], type[Model], list[Field], int]] = []
@@ -502,7 +509,7 @@ def _model_select(model: type[Model], query: Query) -> tuple[sa.Select[Any], Dec
         fields = target._meta.concrete_fields
         plan.append((path, target, fields, len(columns)))
         columns.extend(source.c[f.column] for f in fields)
-    stmt = query.apply(sa.select(*columns))
+    stmt = query.apply(sa.select(*columns), ordered=ordered)
 
     def decode(row: Any) -> Model:
         made: dict[tuple[str, ...], Model | None] = {}
