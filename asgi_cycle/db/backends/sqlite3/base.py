@@ -20,11 +20,13 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 import aiosqlite
+from databases.backends.common.records import Record, Row, create_column_maps
 from databases.backends.sqlite import CompilationContext, SQLiteConnection
 from sqlalchemy.dialects.sqlite import pysqlite
+from sqlalchemy.engine.cursor import CursorResultMetaData
 from sqlalchemy.engine.interfaces import Dialect
 from sqlalchemy.sql import ClauseElement
 from sqlalchemy.sql.ddl import ExecutableDDLElement
@@ -161,19 +163,51 @@ class PooledSQLiteConnection(SQLiteConnection):
         """Rows affected by the last ``execute``."""
         return self._rowcount
 
+    async def _one_hop(self, sql: str, args: list[Any], mode: str) -> _Result:
+        # One trip to the connection's thread per statement (execute, fetch and close
+        # together) instead of aiosqlite's three.
+        assert self._connection is not None, "Connection is not acquired"
+        result: _Result = await self._connection._execute(  # type: ignore[no-untyped-call]
+            _run_statement, self._connection._conn, sql, args, mode
+        )
+        return result
+
+    def _records(self, result: _Result, result_columns: Any, context: Any) -> list[Record]:
+        metadata: Any = CursorResultMetaData(context, result.description)
+        column_maps = create_column_maps(result_columns)
+        processors, keymap, dialect = metadata._processors, metadata._keymap, self._dialect
+        return [
+            Record(Row(metadata, processors, keymap, row), result_columns, dialect, column_maps)
+            for row in result.rows
+        ]
+
+    async def fetch_all(self, query: ClauseElement) -> list[Record]:  # type: ignore[override]
+        """Every row, as ``databases`` Records."""
+        sql, args, result_columns, context = self._compile(query)
+        result = await self._one_hop(sql, args, "all")
+        self._rowcount = len(result.rows)
+        return self._records(result, result_columns, context)
+
+    async def fetch_one(self, query: ClauseElement) -> Record | None:
+        """The first row, or None."""
+        sql, args, result_columns, context = self._compile(query)
+        result = await self._one_hop(sql, args, "one")
+        self._rowcount = len(result.rows)
+        records = self._records(result, result_columns, context)
+        return records[0] if records else None
+
     async def execute(self, query: ClauseElement) -> Any:
         """Run one statement; see ``asgi_cycle.db.backends.base`` for the return value."""
-        assert self._connection is not None, "Connection is not acquired"
         sql, args, _, _ = self._compile(query)
-        async with self._connection.execute(sql, args) as cursor:
-            if returns_rows(query):
-                rows = list(await cursor.fetchall())
-                self._rowcount = len(rows)
-                return rows[0][0] if rows else None
-            self._rowcount = cursor.rowcount
-            if getattr(query, "is_insert", False) or _is_insert_text(sql):
-                return cursor.lastrowid
-            return cursor.rowcount
+        if returns_rows(query):
+            result = await self._one_hop(sql, args, "all")
+            self._rowcount = len(result.rows)
+            return result.rows[0][0] if result.rows else None
+        result = await self._one_hop(sql, args, "none")
+        self._rowcount = result.rowcount
+        if getattr(query, "is_insert", False) or _is_insert_text(sql):
+            return result.lastrowid
+        return result.rowcount
 
     async def control(self, sql: str) -> None:
         """Run a transaction-control statement (BEGIN, SAVEPOINT, COMMIT ...)."""
@@ -210,6 +244,29 @@ class PooledSQLiteConnection(SQLiteConnection):
         """The SQL text and parameter count the query log shows."""
         sql, args, _, _ = self._compile(query)
         return sql, len(args)
+
+
+class _Result(NamedTuple):
+    description: Any
+    rows: list[Any]
+    rowcount: int
+    lastrowid: int | None
+
+
+def _run_statement(raw: sqlite3.Connection, sql: str, args: list[Any], mode: str) -> _Result:
+    """Runs on the connection's own thread."""
+    cursor = raw.execute(sql, args)
+    try:
+        if mode == "all":
+            rows = cursor.fetchall()
+        elif mode == "one":
+            row = cursor.fetchone()
+            rows = [] if row is None else [row]
+        else:
+            rows = []
+        return _Result(cursor.description, rows, cursor.rowcount, cursor.lastrowid)
+    finally:
+        cursor.close()
 
 
 def _is_insert_text(sql: str) -> bool:
