@@ -41,7 +41,7 @@ def technical_404_response(request: HttpRequest, exception: Exception) -> HttpRe
     """A 404 page listing the URL patterns that were tried, in order."""
     from asgi_cycle.http import HttpResponseNotFound
 
-    tried = []
+    tried: list[Any] = []
     if exception.args and isinstance(exception.args[0], dict):
         tried = exception.args[0].get("tried") or []
     rows = "".join(

@@ -164,7 +164,7 @@ async def _refusal(request: Any, exc: Exception) -> HttpResponseBase:
     if isinstance(exc, BodyTimeout):
         from asgi_cycle.views.defaults import request_timeout
 
-        response = request_timeout(request, exc)
+        response: HttpResponseBase = request_timeout(request, exc)
     else:
         response = await aresponse_for_exception(request, exc)
     # The rest of the body was never read: the connection cannot be reused.
@@ -270,7 +270,8 @@ async def send_response(
         if scope["method"] == "HEAD":
             await send({"type": "http.response.body", "body": b""})
         elif not response.streaming:
-            await send({"type": "http.response.body", "body": response.content})
+            content: bytes = response.content  # type: ignore[attr-defined]
+            await send({"type": "http.response.body", "body": content})
         else:
             await _stream(response, receive, send)
     finally:

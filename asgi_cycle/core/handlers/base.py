@@ -51,7 +51,7 @@ def adapt(method: Any, to_async: bool, is_async: bool | None = None) -> Any:
 def _hook_to_async(owner: object, hook: Any) -> Hook:
     """An async callable for a middleware hook, with no thread hop for pure hooks."""
     if is_async_callable(hook):
-        return hook  # type: ignore[no-any-return]
+        return hook
     nonblocking = getattr(
         owner, "nonblocking_hooks", type(owner).__module__.startswith("asgi_cycle.")
     )

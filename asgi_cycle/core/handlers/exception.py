@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import functools
 import logging
-import sys
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
@@ -104,7 +103,9 @@ async def aresponse_for_exception(request: HttpRequest, exc: Exception) -> HttpR
         if settings.DEBUG:
             from asgi_cycle.views.debug import technical_500_response
 
-            return technical_500_response(request, *sys.exc_info(), status_code=400)
+            return technical_500_response(
+                request, type(exc), exc, exc.__traceback__, status_code=400
+            )
         return await _error_view_response(request, 400, exc)
 
     await signals.got_request_exception.asend(None, request=request)
@@ -139,7 +140,7 @@ def _error_handler(request: HttpRequest, status: int) -> Callable[..., Any]:
     from asgi_cycle.urls import get_resolver
 
     urlconf = getattr(request, "urlconf", None)
-    return get_resolver(urlconf).resolve_error_handler(status)  # type: ignore[no-any-return]
+    return get_resolver(urlconf).resolve_error_handler(status)
 
 
 def _log(

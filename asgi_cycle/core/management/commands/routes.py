@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 help = "List the URL patterns of ROOT_URLCONF in resolution order, with views and names."
@@ -15,7 +15,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def walk(
-    patterns: list[Any], prefix: str = "", namespace: str = ""
+    patterns: Sequence[Any], prefix: str = "", namespace: str = ""
 ) -> Iterator[tuple[str, str, str]]:
     """Yield (route, view dotted name, url name) for every pattern, depth first."""
     for entry in patterns:
