@@ -267,19 +267,31 @@ class Model(metaclass=ModelBase):
         """Sync twin of ``avalidate_unique``."""
         run_sync(self.avalidate_unique(exclude))
 
+    def _clean_without_queries(self, exclude: list[str] | None) -> dict[str, list[str]]:
+        errors: dict[str, list[str]] = {}
+        try:
+            self.clean_fields(exclude)
+        except ValidationError as exc:
+            _merge(errors, exc)
+        try:
+            self.clean()
+        except ValidationError as exc:
+            _merge(errors, exc)
+        return errors
+
+    @staticmethod
+    def _unique_exclude(exclude: list[str] | None, errors: dict[str, list[str]]) -> list[str]:
+        # Fields that already failed are not checked for uniqueness, as in Django.
+        return [*(exclude or []), *errors]
+
     async def afull_clean(
         self, exclude: list[str] | None = None, validate_unique: bool = True
     ) -> None:
         """``clean_fields``, ``clean`` and the unique checks; one ValidationError for all."""
-        errors: dict[str, list[str]] = {}
-        for step in (self.clean_fields, lambda _exclude: self.clean()):
+        errors = self._clean_without_queries(exclude)
+        if validate_unique:
             try:
-                step(exclude)
-            except ValidationError as exc:
-                _merge(errors, exc)
-        if validate_unique and not errors:
-            try:
-                await self.avalidate_unique(exclude)
+                await self.avalidate_unique(self._unique_exclude(exclude, errors))
             except ValidationError as exc:
                 _merge(errors, exc)
         if errors:
@@ -289,14 +301,11 @@ class Model(metaclass=ModelBase):
         """Sync twin of ``afull_clean``: the field checks need no query, the unique ones do."""
         from asgi_cycle.db.models import persistence
 
-        needs_query = validate_unique and persistence.has_unique_checks(self, exclude or [])
-        if needs_query:
-            run_sync(self.afull_clean(exclude, validate_unique))
-            return
-        errors: dict[str, list[str]] = {}
-        for step in (self.clean_fields, lambda _exclude: self.clean()):
+        errors = self._clean_without_queries(exclude)
+        unique_exclude = self._unique_exclude(exclude, errors)
+        if validate_unique and persistence.has_unique_checks(self, unique_exclude):
             try:
-                step(exclude)
+                run_sync(self.avalidate_unique(unique_exclude))
             except ValidationError as exc:
                 _merge(errors, exc)
         if errors:

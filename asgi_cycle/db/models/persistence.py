@@ -99,6 +99,10 @@ def _unique_sets(instance: Model, exclude: list[str]) -> list[tuple[str, ...]]:
     return sets
 
 
+def _capfirst(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def has_unique_checks(instance: Model, exclude: list[str]) -> bool:
     """Whether ``validate_unique`` has anything to ask the database."""
     return bool(_unique_sets(instance, exclude))
@@ -117,9 +121,8 @@ async def validate_unique(instance: Model, exclude: list[str]) -> None:
         if not instance._state.adding and instance.pk is not None:
             qs = qs.exclude(pk=instance.pk)
         if await qs.aexists():
-            labels = " and ".join(str(f.verbose_name).capitalize() for f in fields)
-            labels = labels[0].upper() + labels[1:] if len(fields) == 1 else labels
-            message = f"{meta.verbose_name.capitalize()} with this {labels} already exists."
+            labels = " and ".join(_capfirst(str(f.verbose_name)) for f in fields)
+            message = f"{_capfirst(meta.verbose_name)} with this {labels} already exists."
             key = names[0] if len(names) == 1 else "__all__"
             errors.setdefault(key, []).append(message)
     if errors:
