@@ -1,0 +1,43 @@
+"""``XFrameOptionsMiddleware``: the X-Frame-Options header (DENY unless configured)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from asgi_cycle.conf import settings
+from asgi_cycle.utils.deprecation import GetResponse, MiddlewareMixin
+
+if TYPE_CHECKING:
+    from asgi_cycle.http import HttpRequest, HttpResponseBase
+
+
+class XFrameOptionsMiddleware(MiddlewareMixin):
+    """Set X-Frame-Options from ``X_FRAME_OPTIONS`` on every response that lacks one.
+
+    A response with the attribute ``xframe_options_exempt = True`` (set by Django's
+    ``xframe_options_exempt`` view decorator) is left alone.
+    """
+
+    nonblocking_hooks = True
+
+    def __init__(self, get_response: GetResponse) -> None:
+        super().__init__(get_response)
+        self.default_value = str(getattr(settings, "X_FRAME_OPTIONS", "DENY")).upper()
+
+    def process_response(
+        self, request: HttpRequest, response: HttpResponseBase
+    ) -> HttpResponseBase:
+        """Add the header unless present or the response is exempt."""
+        if "X-Frame-Options" in response.headers:
+            return response
+        if getattr(response, "xframe_options_exempt", False):
+            return response
+        response.headers["X-Frame-Options"] = self.get_xframe_options_value(request, response)
+        return response
+
+    def get_xframe_options_value(self, request: HttpRequest, response: HttpResponseBase) -> str:
+        """The header's value; override to choose per request (Django's hook)."""
+        return self.default_value
+
+
+__all__ = ["XFrameOptionsMiddleware"]
