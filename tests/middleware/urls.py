@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import AsyncIterator
 
 from asgi_cycle.http import HttpResponse, JsonResponse, StreamingHttpResponse
+from asgi_cycle.middleware.csrf import get_token, rotate_token
 from asgi_cycle.urls import path
 
 BIG = b"asgi_cycle middleware " * 60
@@ -24,6 +25,15 @@ async def exempt(request):
 
 
 exempt.csrf_exempt = True  # type: ignore[attr-defined]
+
+
+async def token(request):
+    return HttpResponse(get_token(request))
+
+
+async def rotate(request):
+    rotate_token(request)
+    return HttpResponse("rotated")
 
 
 def big(request):
@@ -95,6 +105,8 @@ urlpatterns = [
     path("products/<int:id>/", product),
     path("form/", form),
     path("exempt/", exempt),
+    path("token/", token),
+    path("rotate/", rotate),
     path("big/", big),
     path("stream/", stream),
     path("astream/", astream),
