@@ -1,0 +1,3 @@
+"""Sessions: ``request.session``, signed-cookie backed by default."""
+
+from __future__ import annotations

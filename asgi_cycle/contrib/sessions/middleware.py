@@ -1,0 +1,111 @@
+"""``SessionMiddleware``: ``request.session`` in, the session cookie out.
+
+A session that is never touched costs one small object and no cookie parsing:
+its key is read from the cookie only on first access. On the way out:
+
+- a session emptied while its cookie exists (``flush``, logout) deletes the cookie;
+- an accessed session adds ``Vary: Cookie`` (the page depended on it);
+- a modified, non-empty session (or any, with ``SESSION_SAVE_EVERY_REQUEST``) is
+  saved and the cookie set, except on 5xx responses (an error page should not
+  persist half-done changes).
+"""
+
+from __future__ import annotations
+
+import importlib
+import time
+from typing import TYPE_CHECKING, Any
+
+from asgi_cycle.conf import settings
+from asgi_cycle.contrib.sessions.backends.base import SessionBase, UpdateError
+from asgi_cycle.contrib.sessions.exceptions import SessionInterrupted
+from asgi_cycle.utils.cache import patch_vary_headers
+from asgi_cycle.utils.deprecation import GetResponse, MiddlewareMixin
+from asgi_cycle.utils.http import http_date
+
+if TYPE_CHECKING:
+    from asgi_cycle.http import HttpRequest, HttpResponseBase
+
+
+class SessionMiddleware(MiddlewareMixin):
+    """Attach ``request.session`` (``SESSION_ENGINE``'s ``SessionStore``) and save it."""
+
+    nonblocking_hooks = True
+
+    def __init__(self, get_response: GetResponse) -> None:
+        engine = importlib.import_module(settings.SESSION_ENGINE)
+        self.SessionStore: type[SessionBase] = engine.SessionStore
+        # Engines with storage I/O (files, databases) must not run on the event loop.
+        self.nonblocking_hooks = bool(getattr(self.SessionStore, "nonblocking", False))
+        super().__init__(get_response)
+        self.cookie_name: str = settings.SESSION_COOKIE_NAME
+        self.save_every_request: bool = settings.SESSION_SAVE_EVERY_REQUEST
+        self.cookie_kwargs: dict[str, Any] = {
+            "domain": settings.SESSION_COOKIE_DOMAIN,
+            "path": settings.SESSION_COOKIE_PATH,
+            "secure": settings.SESSION_COOKIE_SECURE or None,
+            "httponly": settings.SESSION_COOKIE_HTTPONLY or None,
+            "samesite": settings.SESSION_COOKIE_SAMESITE,
+        }
+        self.delete_kwargs: dict[str, Any] = {
+            "path": settings.SESSION_COOKIE_PATH,
+            "domain": settings.SESSION_COOKIE_DOMAIN,
+            "samesite": settings.SESSION_COOKIE_SAMESITE,
+        }
+
+    def process_request(self, request: HttpRequest) -> None:
+        """Give the request a session whose key is read from the cookie when needed."""
+        name = self.cookie_name
+
+        def read_key() -> str | None:
+            value = request.COOKIES.get(name)
+            return None if value is None else str(value)
+
+        request.session = self.SessionStore(key_loader=read_key)  # type: ignore[attr-defined]
+
+    def process_response(
+        self, request: HttpRequest, response: HttpResponseBase
+    ) -> HttpResponseBase:
+        """Save the session and set, refresh or delete its cookie."""
+        session: SessionBase | None = getattr(request, "session", None)
+        if session is None:
+            return response
+        accessed = session.accessed
+        modified = session.modified
+        if not (accessed or modified or self.save_every_request):
+            # Untouched: nothing was read, nothing changed, nothing to send.
+            return response
+        empty = session.is_empty()
+        if empty and self.cookie_name in request.COOKIES:
+            response.delete_cookie(self.cookie_name, **self.delete_kwargs)
+            patch_vary_headers(response, ("Cookie",))
+            return response
+        if accessed:
+            patch_vary_headers(response, ("Cookie",))
+        if (modified or self.save_every_request) and not empty:
+            if response.status_code >= 500:
+                return response
+            if session.get_expire_at_browser_close():
+                max_age = None
+                expires = None
+            else:
+                max_age = session.get_expiry_age()
+                expires = http_date(time.time() + max_age)
+            try:
+                session.save()
+            except UpdateError:
+                raise SessionInterrupted(
+                    "The request's session was deleted before the request completed. The "
+                    "user may have logged out in a concurrent request, for example."
+                ) from None
+            response.set_cookie(
+                self.cookie_name,
+                session.session_key or "",
+                max_age=max_age,
+                expires=expires,
+                **self.cookie_kwargs,
+            )
+        return response
+
+
+__all__ = ["SessionMiddleware"]
