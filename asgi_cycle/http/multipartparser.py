@@ -81,6 +81,8 @@ class _LimitedParser(MultiPartParser):
         self.files = 0
         self.field_bytes = 0
         self.ended = False
+        #: Every upload opened, finished or not (a truncated body leaves one unfinished).
+        self.uploads: list[UploadFile] = []
 
     def on_headers_finished(self) -> None:
         super().on_headers_finished()
@@ -92,6 +94,7 @@ class _LimitedParser(MultiPartParser):
                     "settings.DATA_UPLOAD_MAX_NUMBER_FIELDS."
                 )
         else:
+            self.uploads.append(self._current_part.file)
             self.files += 1
             if self.limit_files is not None and self.files > self.limit_files:
                 raise TooManyFilesSent(
@@ -158,9 +161,8 @@ async def aparse_multipart(
         raise MultiPartParserError(exc.message) from exc
     items = form.multi_items()
     if counter[0] and not parser.ended:
-        for _, value in items:
-            if isinstance(value, UploadFile):
-                value.file.close()
+        for opened in parser.uploads:
+            opened.file.close()
         raise MultiPartParserError("Truncated multipart body: the closing boundary is missing.")
     post = QueryDict(mutable=True, encoding=encoding)
     files: MultiValueDict[str, Any] = MultiValueDict()
@@ -168,11 +170,11 @@ async def aparse_multipart(
         if isinstance(value, str):
             post.appendlist(name, value)
             continue
-        upload = _uploaded_file(value)
-        if upload is None:
+        uploaded = _uploaded_file(value)
+        if uploaded is None:
             value.file.close()
         else:
-            files.appendlist(name, upload)
+            files.appendlist(name, uploaded)
     post._mutable = False
     return post, files
 
