@@ -81,6 +81,43 @@ async def test_literal_percent_signs_in_sql(db: DatabaseWrapper) -> None:
     assert await db.fetch_val("SELECT :v LIKE '%b'", {"v": "a%b"}) in (1, True)
 
 
+class Cents(sa.types.TypeDecorator[Decimal]):
+    """Stores a Decimal as integer cents: bind and result processors must both run."""
+
+    impl = sa.Integer
+    cache_ok = True
+
+    def process_bind_param(self, value: Decimal | None, dialect: object) -> int | None:
+        return None if value is None else int(value * 100)
+
+    def process_result_value(self, value: int | None, dialect: object) -> Decimal | None:
+        return None if value is None else Decimal(value) / 100
+
+
+async def test_repeated_statements_bind_fresh_values(db: DatabaseWrapper) -> None:
+    prices = sa.Table(
+        "prices",
+        sa.MetaData(),
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("amount", Cents),
+    )
+    await db.execute(sa.schema.CreateTable(prices))
+    for i in range(1, 6):
+        await db.execute(prices.insert().values(id=i, amount=Decimal(i) + Decimal("0.25")))
+    # Same structure, new values each time: compiled once, bound afresh.
+    for i in range(1, 6):
+        row = await db.fetch_one(sa.select(prices).where(prices.c.id == i))
+        assert row is not None and row["amount"] == Decimal(i) + Decimal("0.25")
+    assert await db.fetch_val(sa.select(prices.c.amount).where(prices.c.id == 2)) == Decimal(
+        "2.25"
+    )
+    for wanted in ([1, 2, 3], [4, 5], [2], []):
+        rows = await db.fetch_all(sa.select(prices.c.id).where(prices.c.id.in_(wanted)))
+        assert sorted(r["id"] for r in rows) == wanted
+    cheap = await db.fetch_all(sa.select(prices.c.id).where(prices.c.amount < Decimal("3")))
+    assert sorted(r["id"] for r in cheap) == [1, 2]
+
+
 async def test_execute_many_core(db: DatabaseWrapper) -> None:
     await create_items(db)
     await db.execute_many(items.insert(), [{"name": f"n{i}"} for i in range(5)])

@@ -30,6 +30,7 @@ from sqlalchemy.engine.cursor import CursorResultMetaData
 from sqlalchemy.engine.interfaces import Dialect
 from sqlalchemy.sql import ClauseElement
 from sqlalchemy.sql.ddl import ExecutableDDLElement
+from sqlalchemy.util import LRUCache
 
 from asgi_cycle.db.backends.base import returns_rows
 
@@ -61,6 +62,8 @@ class SQLitePool:
         self._idle: list[aiosqlite.Connection] = []
         self._all: set[aiosqlite.Connection] = set()
         self._slots = asyncio.Semaphore(size)
+        #: Compiled statements by structure, shared by this pool's connections.
+        self.compiled_cache: LRUCache[Any, Any] = LRUCache(500)
 
     @property
     def idle(self) -> tuple[aiosqlite.Connection, ...]:
@@ -156,6 +159,7 @@ class PooledSQLiteConnection(SQLiteConnection):
 
     def __init__(self, pool: SQLitePool, dialect: Dialect) -> None:
         super().__init__(pool, dialect)  # type: ignore[arg-type]
+        self._pool: SQLitePool = pool  # type: ignore[assignment]
         self._rowcount = 0
 
     @property
@@ -216,20 +220,35 @@ class PooledSQLiteConnection(SQLiteConnection):
             await cursor.close()
 
     def _compile(self, query: ClauseElement) -> tuple[str, list[Any], Any, Any]:  # type: ignore[override]
-        # databases' version %-formats the SQL for a debug message, which breaks on
-        # any literal '%' (LIKE 'a%'); this one only compiles and binds.
-        compiled: Any = query.compile(
-            dialect=self._dialect, compile_kwargs={"render_postcompile": True}
-        )
+        # SQLAlchemy's own statement cache (keyed by the statement's structure, as an
+        # Engine does) skips recompiling the ORM's repeated queries; IN lists are
+        # expanded per call. databases' version also %-formats the SQL for a debug
+        # message, which breaks on any literal '%'.
         context: Any = self._dialect.execution_ctx_cls()
         context.dialect = self._dialect
         if isinstance(query, ExecutableDDLElement):
-            return compiled.string, [], None, CompilationContext(context)
-        params = compiled.construct_params()
-        processors = compiled._bind_processors
+            ddl: Any = query.compile(dialect=self._dialect)
+            return ddl.string, [], None, CompilationContext(context)
+        compiled: Any
+        compiled, extracted, collected, _ = query._compile_w_cache(
+            self._dialect, compiled_cache=self._pool.compiled_cache, column_keys=[]
+        )
+        if collected is not None:
+            params = compiled.construct_params(
+                extracted_parameters=extracted, _collected_params=collected
+            )
+        else:
+            params = compiled.construct_params(extracted_parameters=extracted)
+        if compiled.literal_execute_params or compiled.post_compile_params:
+            state = compiled.construct_expanded_state(params)
+            sql, positions = state.statement, state.positiontup
+            values, processors = state.parameters, state.processors
+        else:
+            sql, positions = compiled.string, compiled.positiontup
+            values, processors = params, compiled._bind_processors
         args = [
-            processors[key](params[key]) if key in processors else params[key]
-            for key in compiled.positiontup or ()
+            processors[key](values[key]) if key in processors else values[key]
+            for key in positions or ()
         ]
         context.result_column_struct = (
             compiled._result_columns,
@@ -238,7 +257,7 @@ class PooledSQLiteConnection(SQLiteConnection):
             compiled._ad_hoc_textual,
             compiled._loose_column_name_matching,
         )
-        return compiled.string, args, compiled._result_columns, CompilationContext(context)
+        return sql, args, compiled._result_columns, CompilationContext(context)
 
     def compile_for_log(self, query: ClauseElement) -> tuple[str, int]:
         """The SQL text and parameter count the query log shows."""
