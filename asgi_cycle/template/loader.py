@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from asgi_cycle.core.tracing import current_trace
 from asgi_cycle.template.exceptions import TemplateDoesNotExist
 from asgi_cycle.template.utils import engines
 
@@ -60,7 +61,26 @@ def render_to_string(
     request: Any = None,
     using: str | None = None,
 ) -> str:
-    """Load a template (or the first of a list) and render it with ``context``."""
+    """Load a template (or the first of a list) and render it with ``context``.
+
+    With tracing on, the load and render are one ``template`` span of the request
+    (``render()`` in a view shows up in Server-Timing and ``/__cycle__/``). A
+    ``TemplateResponse`` does not come through here: the handler times its render.
+    """
+    trace = current_trace.get()
+    if trace is None:
+        return _render(template_name, context, request, using)
+    name = template_name if isinstance(template_name, str) else ", ".join(template_name)
+    with trace.span("template", name):
+        return _render(template_name, context, request, using)
+
+
+def _render(
+    template_name: str | Sequence[str],
+    context: dict[str, Any] | None,
+    request: Any,
+    using: str | None,
+) -> str:
     if isinstance(template_name, list | tuple):
         template = select_template(template_name, using=using)
     else:

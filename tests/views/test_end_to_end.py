@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from asgi_cycle.core.asgi import get_asgi_application
+from asgi_cycle.core.tracing import recent
 from asgi_cycle.test import AsyncClient, override_settings
 
 from .urls_e2e import threads
@@ -91,3 +92,19 @@ async def test_static_serve_and_traversal(client):
         "/media/",
     ):
         assert (await client.get(path)).status_code == 404, path
+
+
+async def test_render_in_a_view_is_a_template_span(path_kind):
+    with override_settings(
+        ROOT_URLCONF="tests.views.urls_e2e", TEMPLATES=TEMPLATES, CYCLE_TRACE=True
+    ):
+        app = get_asgi_application()
+        async with AsyncClient(app, wsgi=path_kind == "wsgi") as client:
+            response = await client.get("/rendered/")
+    assert 'name="csrfmiddlewaretoken"' in response.text
+    timings = dict(
+        part.strip().split(";dur=") for part in response.headers["server-timing"].split(",")
+    )
+    assert float(timings["template"]) > 0
+    trace = recent.last()
+    assert [s.name for s in trace.spans if s.stage == "template"] == ["e2e_form.html"]

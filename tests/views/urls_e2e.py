@@ -6,6 +6,7 @@ import threading
 from pathlib import Path
 
 from asgi_cycle.http import HttpResponse
+from asgi_cycle.shortcuts import render
 from asgi_cycle.urls import path, re_path
 from asgi_cycle.views import RedirectView, TemplateView, View
 from asgi_cycle.views.decorators.csrf import csrf_exempt
@@ -37,6 +38,10 @@ def exempt_post(request):
     return HttpResponse("no token needed")
 
 
+def rendered(request):
+    return render(request, "e2e_form.html")
+
+
 @require_POST
 def protected_post(request):
     return HttpResponse("token checked")
@@ -47,6 +52,7 @@ urlpatterns = [
     path("only-get/", csrf_exempt(async_only_get)),
     path("form/", TemplateView.as_view(template_name="e2e_form.html")),
     path("exempt/", exempt_post),
+    path("rendered/", rendered),
     path("protected/", protected_post),
     path("go/<int:id>/", RedirectView.as_view(pattern_name="thing", query_string=True)),
     re_path(r"^media/(?P<path>.*)$", serve, {"document_root": str(STATIC_ROOT)}),
