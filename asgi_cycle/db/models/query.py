@@ -255,7 +255,7 @@ class QuerySet(Generic[M]):
             inner, _ = self._select(ordered=query.is_sliced)
             stmt = sa.select(sa.func.count()).select_from(inner.subquery())
         else:
-            stmt = query.apply(sa.select(sa.func.count()), ordered=False)
+            stmt = query.apply(sa.select(sa.func.count()), ordered=False, bare=True)
         return int(await connection().fetch_val(stmt))
 
     async def aexists(self) -> bool:
@@ -266,7 +266,7 @@ class QuerySet(Generic[M]):
             return False
         query = self.query.clone()
         query.set_limits(None, 1)
-        stmt = query.apply(sa.select(sa.literal_column("1")), ordered=False)
+        stmt = query.apply(sa.select(sa.literal_column("1")), ordered=False, bare=True)
         return await connection().fetch_one(stmt) is not None
 
     async def afirst(self) -> M | None:
@@ -497,10 +497,40 @@ def _non_null_paths(model: type[Model], prefix: tuple[str, ...] = ()) -> list[tu
     return paths
 
 
+_base_selects: dict[type[Model], sa.Select[Any]] = {}
+_decoders: dict[type[Model], Decoder] = {}
+
+
+def _base_select(model: type[Model]) -> sa.Select[Any]:
+    """``SELECT <every column> FROM <table>``, built once per model (Selects are immutable)."""
+    stmt = _base_selects.get(model)
+    if stmt is None:
+        table = model._meta.table
+        stmt = sa.select(*[table.c[f.column] for f in model._meta.concrete_fields])
+        _base_selects[model] = stmt
+    return stmt
+
+
+def _decoder(model: type[Model]) -> Decoder:
+    """Row -> instance for a plain model query (no select_related), built once per model."""
+    decode = _decoders.get(model)
+    if decode is None:
+        pairs = [(f.attname, f.from_db_value) for f in model._meta.concrete_fields]
+        from_db = model.from_db
+
+        def decode(row: Any) -> Model:
+            return from_db({name: convert(row[i]) for i, (name, convert) in enumerate(pairs)})
+
+        _decoders[model] = decode
+    return decode
+
+
 def _model_select(
     model: type[Model], query: Query, ordered: bool = True
 ) -> tuple[sa.Select[Any], Decoder]:
     """SELECT every column of the model and of each select_related path."""
+    if not query.select_related:
+        return query.apply(_base_select(model), ordered=ordered), _decoder(model)
     columns: list[Any] = []
     plan: list[tuple[tuple[str, ...], type[Model], list[Field], int]] = []
     for path in [(), *query.select_related]:

@@ -8,7 +8,6 @@ only evaluated through ``await`` (or the sync bridge).
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -65,7 +64,8 @@ class Query:
 
     def clone(self) -> Query:
         """A copy whose lists can change independently."""
-        new = copy.copy(self)
+        new = Query.__new__(Query)
+        new.__dict__.update(self.__dict__)
         new.where = list(self.where)
         new.joins = dict(self.joins)
         new.order_by = list(self.order_by) if self.order_by is not None else None
@@ -170,10 +170,17 @@ class Query:
             source = source.join(join.alias, on, isouter=join.outer)
         return source
 
-    def apply(self, stmt: sa.Select[Any], *, ordered: bool = True) -> sa.Select[Any]:
-        """Add FROM, WHERE, ORDER BY, DISTINCT, LIMIT and OFFSET to a select."""
+    def apply(
+        self, stmt: sa.Select[Any], *, ordered: bool = True, bare: bool = False
+    ) -> sa.Select[Any]:
+        """Add FROM, WHERE, ORDER BY, DISTINCT, LIMIT and OFFSET to a select.
+
+        ``bare``: the select names no column of the table (COUNT(*), 1), so it needs
+        an explicit FROM; otherwise the columns imply it unless there are joins.
+        """
         order = self.order_clauses(self.ordering()) if ordered else []
-        stmt = stmt.select_from(self.from_clause())
+        if self.joins or bare:
+            stmt = stmt.select_from(self.from_clause())
         if self.where:
             stmt = stmt.where(*self.where)
         if order:
