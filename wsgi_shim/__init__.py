@@ -1,1 +1,28 @@
-"""ASGI -> WSGI shim: the same lifecycle under WSGI servers."""
+"""ASGI -> WSGI shim: the same lifecycle under WSGI servers.
+
+``to_wsgi(app)`` wraps any ASGI app; ``get_wsgi_application()`` wraps the
+project's own (``asgi_cycle.core.asgi.get_asgi_application()``), reading the
+settings as Django's ``get_wsgi_application`` does. Nothing here creates an
+event loop or a thread before the first request in a worker process.
+"""
+
+from __future__ import annotations
+
+from asgi_cycle.types import ASGIApp
+
+from .shim import WSGIShim
+
+
+def to_wsgi(asgi_app: ASGIApp) -> WSGIShim:
+    """Wrap any ASGI app as a WSGI app (lifespan per worker, fork-safe)."""
+    return WSGIShim(asgi_app)
+
+
+def get_wsgi_application() -> WSGIShim:
+    """The project's ASGI application, served through WSGI."""
+    from asgi_cycle.core.asgi import get_asgi_application
+
+    return to_wsgi(get_asgi_application())
+
+
+__all__ = ["get_wsgi_application", "to_wsgi"]
