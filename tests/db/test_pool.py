@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -119,3 +120,67 @@ def test_pool_of_a_dead_loop_is_released(tmp_path: Path) -> None:
         leftover[0].join(timeout=10)
         assert not leftover[0].is_alive()
         db.close()
+
+
+SERVE_SETTINGS = """
+import os
+SECRET_KEY = "pool-test"
+ALLOWED_HOSTS = ["127.0.0.1"]
+ROOT_URLCONF = "tests.db.atomic_urls"
+DATABASES = {"default": {"URL": os.environ["POOL_TEST_DB_URL"]}}
+"""
+SERVE_APP = """
+from asgi_cycle.core.asgi import get_asgi_application
+from wsgi_shim import get_wsgi_application
+application = get_asgi_application()
+wsgi_application = get_wsgi_application()
+"""
+
+
+@pytest.mark.servers
+@pytest.mark.parametrize("server", ["uvicorn", "gunicorn"])
+async def test_200_concurrent_creates_through_a_real_server(
+    db: DatabaseWrapper, tmp_path: Path, server: str
+) -> None:
+    import os
+    import sys
+
+    import httpx
+
+    from tests.db.test_transaction import create_hits
+    from tests.servers.procs import ROOT, gunicorn_command, run_server, uvicorn_command
+
+    await create_hits(db)
+    (tmp_path / "pool_settings.py").write_text(SERVE_SETTINGS)
+    (tmp_path / "pool_app.py").write_text(SERVE_APP)
+    env = {
+        "ASGI_CYCLE_SETTINGS": "pool_settings",
+        "POOL_TEST_DB_URL": db.config.url.render_as_string(hide_password=False),
+        "PYTHONPATH": os.pathsep.join([str(tmp_path), str(ROOT)]),
+    }
+    if server == "uvicorn":
+        command: Any = lambda port: uvicorn_command("pool_app:application", port)  # noqa: E731
+    else:
+        command = lambda port: gunicorn_command(  # noqa: E731
+            "pool_app:wsgi_application", port, ["--threads", "8"]
+        )
+
+    def serve_and_load() -> list[int]:
+        with run_server(command, env=env, cwd=tmp_path, ready_path="/missing/") as running:
+
+            async def load() -> list[int]:
+                limits = httpx.Limits(max_connections=50)
+                async with httpx.AsyncClient(base_url=running.url, limits=limits) as client:
+                    responses = await asyncio.gather(
+                        *(client.post("/create/", timeout=60) for _ in range(200))
+                    )
+                return [r.status_code for r in responses]
+
+            return asyncio.run(load())
+
+    assert sys.executable
+    statuses = await asyncio.to_thread(serve_and_load)
+    assert statuses == [201] * 200
+    assert await db.fetch_val("SELECT count(*) FROM hits") == 200
+    ids = [r["id"] for r in await db.fetch_all("SELECT id FROM hits ORDER BY id")]
+    assert ids == list(range(1, 201))

@@ -287,3 +287,31 @@ async def test_plain_databases_binds_connections_to_tasks(tmp_path: Path) -> Non
                 await asyncio.create_task(database.execute("INSERT INTO t (id) VALUES (2)"))
     finally:
         await database.disconnect()
+
+
+@pytest.mark.parametrize("wsgi", [False, True], ids=["asgi", "wsgi"])
+async def test_atomic_requests_roll_back_a_failing_view(db: DatabaseWrapper, wsgi: bool) -> None:
+    from asgi_cycle.core.asgi import get_asgi_application
+    from asgi_cycle.test.client import AsyncClient
+
+    await create_hits(db)
+    url = db.config.url.render_as_string(hide_password=False)
+    databases_setting = {"default": {"URL": url, "ATOMIC_REQUESTS": True}}
+    with override_settings(DATABASES=databases_setting, ROOT_URLCONF="tests.db.atomic_urls"):
+        wrapper = connections["default"]
+        try:
+            async with AsyncClient(get_asgi_application(), wsgi=wsgi) as client:
+                for kind in ("sync", "async"):
+                    assert (await client.get(f"/{kind}/1/")).status_code == 500
+                    assert (await client.get(f"/{kind}/0/")).status_code == 200
+                assert (await client.get("/non-atomic/")).status_code == 500
+            labels = await wrapper.fetch_all("SELECT label FROM hits ORDER BY id")
+            assert [r["label"] for r in labels] == ["sync", "async", "non-atomic"]
+        finally:
+            await wrapper.adisconnect()
+
+
+async def create_hits(db: DatabaseWrapper) -> None:
+    """The ``hits`` table the views in tests.db.atomic_urls write to."""
+    key = "INTEGER PRIMARY KEY" if db.vendor == "sqlite" else "SERIAL PRIMARY KEY"
+    await db.execute(f"CREATE TABLE hits (id {key}, label TEXT)")
