@@ -21,6 +21,7 @@ from urllib.parse import quote
 from asgi_cycle.urls._regex import Form, normalize, product
 from asgi_cycle.urls.converters import Converter
 from asgi_cycle.urls.exceptions import NoReverseMatch
+from asgi_cycle.utils.http import escape_leading_slashes
 
 #: The sub-delimiters of RFC 3986, left unquoted in paths with ``/~:@``.
 RFC3986_SUBDELIMS = "!$&'()*+,;="
@@ -98,13 +99,6 @@ def build_tables(resolver: Any) -> ReverseTables:
 @functools.lru_cache(maxsize=4096)
 def _check_regex(prefix: str, pattern: str) -> re.Pattern[str]:
     return re.compile("^" + re.escape(prefix) + pattern)
-
-
-def escape_leading_slashes(url: str) -> str:
-    """Quote the second slash of ``//host``: a path must not become a scheme-relative URL."""
-    if url.startswith("//"):
-        return "/%2F" + url[2:]
-    return url
 
 
 def reverse_with_prefix(
@@ -194,6 +188,5 @@ __all__ = [
     "Possibility",
     "ReverseTables",
     "build_tables",
-    "escape_leading_slashes",
     "reverse_with_prefix",
 ]

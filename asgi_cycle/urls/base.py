@@ -12,7 +12,6 @@ from collections.abc import Callable, Mapping, Sequence
 from contextvars import ContextVar
 from types import ModuleType
 from typing import Any
-from urllib.parse import quote, urlencode
 
 from asgi_cycle.core.signals import setting_changed
 from asgi_cycle.urls.exceptions import NoReverseMatch, Resolver404
@@ -23,17 +22,11 @@ from asgi_cycle.urls.resolvers import (
     get_resolver,
 )
 from asgi_cycle.urls.utils import get_callable
+from asgi_cycle.utils.encoding import iri_to_uri
+from asgi_cycle.utils.http import urlencode
 
 _urlconf: ContextVar[str | ModuleType | None] = ContextVar("asgi_cycle_urlconf", default=None)
 _script_prefix: ContextVar[str] = ContextVar("asgi_cycle_script_prefix", default="/")
-
-#: Characters ``iri_to_uri`` leaves as they are (RFC 3987 section 3.1).
-_IRI_SAFE = "/#%[]=:;$&()+,!?*@'~"
-
-
-def iri_to_uri(iri: str) -> str:
-    """Percent-encode what a URI may not hold, keeping existing escapes."""
-    return quote(iri, safe=_IRI_SAFE)
 
 
 def resolve(path: str, urlconf: str | ModuleType | None = None) -> ResolverMatch:
@@ -92,7 +85,7 @@ def reverse(
         lookup: Any = view
     else:
         lookup = viewname
-    url = iri_to_uri(
+    url: str = iri_to_uri(
         resolver._reverse_with_prefix(lookup, prefix, *(args or ()), **(kwargs or {}))
     )
     if query is not None:
@@ -210,7 +203,6 @@ __all__ = [
     "get_script_prefix",
     "get_urlconf",
     "is_valid_path",
-    "iri_to_uri",
     "resolve",
     "reverse",
     "reverse_lazy",

@@ -3,15 +3,18 @@
 Hierarchy::
 
     Exception
-    ├── Resolver404        no pattern matched; args[0] = {"path": ..., "tried": [[pattern, ...]]}
+    ├── Http404
+    │   └── Resolver404    no pattern matched; args[0] = {"path": ..., "tried": [[pattern, ...]]}
     ├── NoReverseMatch     reverse() found no pattern for the name and arguments
     └── ViewDoesNotExist   a dotted view path (handler404 = "...") cannot be imported
 """
 
 from __future__ import annotations
 
+from asgi_cycle.http.response import Http404
 
-class Resolver404(Exception):
+
+class Resolver404(Http404):
     """No URL pattern matched the path; ``args[0]`` holds ``path`` and the patterns ``tried``."""
 
 
