@@ -191,3 +191,28 @@ def test_bad_lookups_raise_field_error() -> None:
         Product.objects.filter(name__foo__bar=1)
     with pytest.raises(ValueError, match="expected a number"):
         Product.objects.filter(id="abc")
+
+
+async def test_filter_through_reverse_relations(orm: Any) -> None:
+    ann = await Author.objects.acreate(name="Ann")
+    bob = await Author.objects.acreate(name="Bob")
+    await Author.objects.acreate(name="Cy")
+    await Book.objects.acreate(title="Alpha", author=ann, pages=100)
+    await Book.objects.acreate(title="Beta", author=ann, pages=300)
+    await Book.objects.acreate(title="Gamma", author=bob, pages=50)
+    assert await names(Author.objects.filter(book__title__startswith="Al")) == ["Ann"]
+    assert await names(Author.objects.filter(book__pages__gt=60)) == ["Ann"]
+    # One related row must match every keyword of the same relation.
+    assert await names(Author.objects.filter(book__title="Alpha", book__pages=300)) == []
+    assert await names(Author.objects.filter(book__title="Beta", book__pages=300)) == ["Ann"]
+    assert await names(Author.objects.filter(book__isnull=True)) == ["Cy"]
+    assert await names(Author.objects.filter(book__isnull=False)) == ["Ann", "Bob"]
+    assert await names(Author.objects.exclude(book__title="Gamma")) == ["Ann", "Cy"]
+    gamma = await Book.objects.aget(title="Gamma")
+    assert await names(Author.objects.filter(book=gamma)) == ["Bob"]
+    assert await names(Author.objects.filter(book__in=[gamma.pk])) == ["Bob"]
+    tools = await Category.objects.acreate(name="Tools")
+    await Product.objects.acreate(name="Saw", price=1, category=tools)
+    # related_name is the query name too.
+    assert await Category.objects.filter(products__name="Saw").acount() == 1
+    assert await Author.objects.filter(book__title="Alpha").acount() == 1

@@ -128,14 +128,48 @@ class Query:
         return cond
 
     def add_filter(self, kwargs: dict[str, Any], *, negate: bool = False) -> None:
-        """AND the keywords in (or, for exclude, AND NOT all of them)."""
-        conds = [self.condition(name, value, negate=negate) for name, value in kwargs.items()]
+        """AND the keywords in (or, for exclude, AND NOT all of them).
+
+        Keywords through a reverse relation (``book__title`` on Author) become one
+        ``pk IN (SELECT author_id FROM book WHERE ...)`` per relation, so one
+        related row must match all of that relation's keywords, as in Django.
+        """
+        conds: list[Condition] = []
+        reverse: dict[str, dict[str, Any]] = {}
+        for name, value in kwargs.items():
+            head, _, rest = name.partition("__")
+            if _reverse_relation(self.model, head) is not None:
+                reverse.setdefault(head, {})[rest] = value
+            else:
+                conds.append(self.condition(name, value, negate=negate))
+        for head, sub_kwargs in reverse.items():
+            conds.append(self._reverse_condition(head, sub_kwargs))
         if not conds:
             return
         if negate:
             self.where.append(sa.not_(sa.and_(*conds)))
         else:
             self.where.extend(conds)
+
+    def _reverse_condition(self, name: str, kwargs: dict[str, Any]) -> Condition:
+        fk = _reverse_relation(self.model, name)
+        if fk is None or fk.model is None:
+            raise FieldError(f"Cannot resolve keyword {name!r} into field.")
+        sub = Query(fk.model)
+        sub_kwargs: dict[str, Any] = {}
+        has_related: bool | None = None
+        for rest, value in kwargs.items():
+            if rest == "isnull":
+                has_related = not value
+                continue
+            if not rest or (rest in LOOKUPS and not _has_field(fk.model, rest)):
+                rest = f"pk__{rest}" if rest else "pk"
+            sub_kwargs[rest] = value
+        sub.add_filter(sub_kwargs)
+        key = sub.table.c[fk.column]
+        related = sub.apply(sa.select(key), ordered=False).where(key.is_not(None))
+        cond: Condition = self.table.c[fk.target_field.column].in_(related)
+        return sa.not_(cond) if has_related is False else cond
 
     # -- ordering -----------------------------------------------------------------
 
@@ -225,6 +259,26 @@ def _get_field(model: type[Model], name: str) -> Field:
         raise FieldError(
             f"Cannot resolve keyword {name!r} into field. Choices are: {choices}."
         ) from None
+
+
+def _has_field(model: type[Model], name: str) -> bool:
+    try:
+        model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return name == "pk"
+    return True
+
+
+def _reverse_relation(model: type[Model], name: str) -> ForeignKey | None:
+    """The ForeignKey reached backwards as ``name`` (related_name, else the model name)."""
+    if _has_field(model, name):
+        return None
+    for fk in model._meta.related_objects:
+        if fk.related_name == "+" or fk.model is None:
+            continue
+        if (fk.related_name or fk.model._meta.model_name) == name:
+            return fk
+    return None
 
 
 def _is_field(field: Field, name: str) -> bool:
