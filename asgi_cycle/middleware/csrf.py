@@ -3,8 +3,11 @@
 Theory of operation:
 
 - The secret (32 characters) lives in the ``CSRF_COOKIE_NAME`` cookie, or in the
-  session with ``CSRF_USE_SESSIONS``. ``process_request`` copies it into
-  ``request.META["CSRF_COOKIE"]``; a malformed cookie is replaced by a new secret.
+  session with ``CSRF_USE_SESSIONS``. It is copied into
+  ``request.META["CSRF_COOKIE"]`` when first needed (by ``get_token`` or an unsafe
+  request), not on every request as Django's ``process_request`` does: a GET that
+  never asks for a token parses no cookie. A malformed cookie is then replaced
+  by a new secret.
 - Pages embed ``get_token(request)``: the secret masked with a fresh random
   mask (64 characters), so that the token differs on every page (BREACH). Calling
   it flags the cookie for (re)sending; ``rotate_token`` makes a new secret
@@ -92,9 +95,50 @@ def _add_new_csrf_cookie(request: HttpRequest) -> str:
     return secret
 
 
+def _read_secret(request: HttpRequest, use_sessions: bool, cookie_name: str) -> str | None:
+    """The secret from the cookie or session; InvalidTokenFormat when malformed."""
+    if use_sessions:
+        try:
+            secret = request.session.get(CSRF_SESSION_KEY)  # type: ignore[attr-defined]
+        except AttributeError:
+            raise ImproperlyConfigured(
+                "CSRF_USE_SESSIONS is enabled, but request.session is not set. "
+                "SessionMiddleware must appear before CsrfViewMiddleware in MIDDLEWARE."
+            ) from None
+    else:
+        secret = request.COOKIES.get(cookie_name)
+        if secret is not None:
+            _check_token_format(secret)
+    if secret is None:
+        return None
+    # Old Django versions stored the masked token in the cookie.
+    if len(secret) == CSRF_TOKEN_LENGTH:
+        secret = _unmask_cipher_token(secret)
+    return str(secret)
+
+
+def _load_secret(request: HttpRequest, use_sessions: bool, cookie_name: str) -> None:
+    """Put the incoming secret into ``META["CSRF_COOKIE"]`` (Django's process_request)."""
+    meta = request.META
+    if "CSRF_COOKIE" in meta:
+        return
+    try:
+        secret = _read_secret(request, use_sessions, cookie_name)
+    except InvalidTokenFormat:
+        _add_new_csrf_cookie(request)
+    else:
+        if secret is not None:
+            meta["CSRF_COOKIE"] = secret
+
+
 def get_token(request: HttpRequest) -> str:
     """A masked CSRF token for a form or header, and flag the cookie to be sent."""
     meta = request.META
+    if "CSRF_COOKIE" not in meta:
+        use_sessions = bool(settings.CSRF_USE_SESSIONS)
+        # Without SessionMiddleware there is no session secret to reuse: make one.
+        if not use_sessions or hasattr(request, "session"):
+            _load_secret(request, use_sessions, settings.CSRF_COOKIE_NAME)
     if "CSRF_COOKIE" in meta:
         secret = meta["CSRF_COOKIE"]
         meta["CSRF_COOKIE_NEEDS_UPDATE"] = True
@@ -180,24 +224,7 @@ class CsrfViewMiddleware(MiddlewareMixin):
 
     def _get_secret(self, request: HttpRequest) -> str | None:
         """The secret from the cookie or session; InvalidTokenFormat when malformed."""
-        if self.use_sessions:
-            try:
-                secret = request.session.get(CSRF_SESSION_KEY)  # type: ignore[attr-defined]
-            except AttributeError:
-                raise ImproperlyConfigured(
-                    "CSRF_USE_SESSIONS is enabled, but request.session is not set. "
-                    "SessionMiddleware must appear before CsrfViewMiddleware in MIDDLEWARE."
-                ) from None
-        else:
-            secret = request.COOKIES.get(self.cookie_name)
-            if secret is not None:
-                _check_token_format(secret)
-        if secret is None:
-            return None
-        # Old Django versions stored the masked token in the cookie.
-        if len(secret) == CSRF_TOKEN_LENGTH:
-            secret = _unmask_cipher_token(secret)
-        return str(secret)
+        return _read_secret(request, self.use_sessions, self.cookie_name)
 
     def _set_csrf_cookie(self, request: HttpRequest, response: HttpResponseBase) -> None:
         secret = request.META["CSRF_COOKIE"]
@@ -308,16 +335,6 @@ class CsrfViewMiddleware(MiddlewareMixin):
 
     # -- hooks --------------------------------------------------------------------------
 
-    def process_request(self, request: HttpRequest) -> None:
-        """Copy the secret into ``META["CSRF_COOKIE"]``; replace a malformed one."""
-        try:
-            secret = self._get_secret(request)
-        except InvalidTokenFormat:
-            _add_new_csrf_cookie(request)
-        else:
-            if secret is not None:
-                request.META["CSRF_COOKIE"] = secret
-
     def process_view(
         self,
         request: HttpRequest,
@@ -336,6 +353,7 @@ class CsrfViewMiddleware(MiddlewareMixin):
         if getattr(request, "_dont_enforce_csrf_checks", False):
             self._accept(request)
             return None
+        _load_secret(request, self.use_sessions, self.cookie_name)
         meta = request.META
         if "HTTP_ORIGIN" in meta:
             if not self._origin_verified(request):
@@ -356,8 +374,9 @@ class CsrfViewMiddleware(MiddlewareMixin):
         self, request: HttpRequest, response: HttpResponseBase
     ) -> HttpResponseBase:
         """Send the cookie when ``get_token``/``rotate_token`` asked for it."""
-        meta = request.META
-        if meta.get("CSRF_COOKIE_NEEDS_UPDATE"):
+        # META is built lazily: if nothing built it, nothing can have flagged the cookie.
+        meta = request.__dict__.get("META")
+        if meta is not None and meta.get("CSRF_COOKIE_NEEDS_UPDATE"):
             self._set_csrf_cookie(request, response)
             meta["CSRF_COOKIE_NEEDS_UPDATE"] = False
         return response

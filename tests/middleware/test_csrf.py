@@ -33,10 +33,8 @@ def view(request: Any) -> HttpResponse:
 
 
 def check(request: Any, callback: Any = view) -> Any:
-    """Run process_request + process_view as the onion does; None means accepted."""
-    middleware = CsrfViewMiddleware(view)
-    middleware.process_request(request)
-    return middleware.process_view(request, callback, (), {})
+    """Run process_view as the onion does; None means accepted."""
+    return CsrfViewMiddleware(view).process_view(request, callback, (), {})
 
 
 def cookie(secret: str = SECRET) -> str:
@@ -226,6 +224,25 @@ async def test_form_parse_error_is_not_turned_into_a_403():
 
 
 # -- the cookie ---------------------------------------------------------------------------
+
+
+async def test_safe_request_without_token_parses_no_cookie(mode):
+    request = make_request(headers={"Cookie": cookie()})
+    response = await call(CsrfViewMiddleware, request, view, mode)
+    assert response.status_code == 200
+    assert "COOKIES" not in request.__dict__
+    assert "csrftoken" not in response.cookies
+
+
+async def test_malformed_cookie_replaced_when_token_used(mode):
+    def uses_token(request):
+        return HttpResponse(get_token(request))
+
+    request = make_request(headers={"Cookie": cookie("bad!")})
+    response = await call(CsrfViewMiddleware, request, uses_token, mode)
+    secret = response.cookies["csrftoken"].value
+    assert len(secret) == CSRF_SECRET_LENGTH
+    assert _unmask_cipher_token(response.content.decode()) == secret
 
 
 async def test_cookie_sent_only_when_token_used(mode):
