@@ -6,34 +6,19 @@ the others run the middleware's checks around just that view.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 from asgi_cycle.middleware.csrf import CsrfViewMiddleware, get_token
-from asgi_cycle.utils.asyncio import is_async_callable
 from asgi_cycle.views.decorators._middleware import decorator_from_middleware
+from asgi_cycle.views.decorators._wrap import mark_view
 
 V = TypeVar("V", bound=Callable[..., Any])
 
 
 def csrf_exempt(view_func: V) -> V:
     """Mark a view as exempt from the CSRF checks (keeps it sync or async)."""
-    if is_async_callable(view_func):
-
-        async def async_wrapper(*args: Any, **kwargs: Any) -> Any:
-            return await view_func(*args, **kwargs)
-
-        wrapper: Any = async_wrapper
-    else:
-
-        def sync_wrapper(*args: Any, **kwargs: Any) -> Any:
-            return view_func(*args, **kwargs)
-
-        wrapper = sync_wrapper
-    wrapper = functools.wraps(view_func)(wrapper)
-    wrapper.csrf_exempt = True
-    return wrapper  # type: ignore[no-any-return]
+    return mark_view(view_func, csrf_exempt=True)
 
 
 class _EnsureCsrfToken(CsrfViewMiddleware):
