@@ -309,3 +309,22 @@ async def test_manager_async_iteration_and_events(orm: Any) -> None:
     for note in "abc":
         await Event.objects.acreate(note=note, when=when)
     assert [e.note async for e in Event.objects] == ["c", "b", "a"]  # Meta: -id (inherited)
+
+
+async def test_bulk_create_converts_every_row(orm: Any) -> None:
+    import datetime
+
+    when = datetime.datetime(2024, 3, 4, 5, 6, 7, tzinfo=datetime.UTC)
+    made = await Product.objects.abulk_create(
+        [Product(name=f"p{i}", price=Decimal(f"{i}.25")) for i in range(3)]
+    )
+    events = await Event.objects.abulk_create(
+        [Event(when=when, flag=i % 2 == 0) for i in range(3)]
+    )
+    prices = await Product.objects.values_list("price", flat=True).alist()
+    assert prices == [Decimal("0.25"), Decimal("1.25"), Decimal("2.25")]
+    assert all(p.created is not None for p in made)
+    fetched = [e async for e in Event.objects.order_by("id")]
+    assert [e.when for e in fetched] == [when] * 3
+    assert [e.flag for e in fetched] == [True, False, True]
+    assert [e.pk for e in events] == [e.pk for e in fetched]
