@@ -67,7 +67,12 @@ def _check(s: Settings) -> None:
 
 
 class LazySettings:
-    """Proxy that loads the settings on first use."""
+    """Proxy that loads the settings on first use.
+
+    A value read once is kept in the proxy's own ``__dict__``, so later reads are
+    plain attribute lookups (``__getattr__`` only runs on a miss); setting or
+    deleting a name, ``configure`` and ``reset`` drop what was kept.
+    """
 
     _wrapped: Settings | None = None
 
@@ -91,25 +96,34 @@ class LazySettings:
                 "The SECRET_KEY setting must not be empty: set it in your settings module "
                 "(the example app reads the SECRET_KEY environment variable)."
             )
+        self.__dict__[name] = value
         return value
 
     def __setattr__(self, name: str, value: Any) -> None:
         wrapped = self._wrapped if self._wrapped is not None else self._setup()
         setattr(wrapped, name, value)
+        self.__dict__.pop(name, None)
 
     def __delattr__(self, name: str) -> None:
         wrapped = self._wrapped if self._wrapped is not None else self._setup()
         delattr(wrapped, name)
+        self.__dict__.pop(name, None)
+
+    def _forget_cached(self) -> None:
+        for name in [n for n in self.__dict__ if n.isupper()]:
+            del self.__dict__[name]
 
     def _wrapped_or_setup(self) -> Settings:
         return self._wrapped if self._wrapped is not None else self._setup()
 
     def configure(self, settings_module: str | None = None, **options: Any) -> None:
         """Use these settings instead of the environment's module (call before first use)."""
+        self._forget_cached()
         object.__setattr__(self, "_wrapped", Settings(settings_module, options))
 
     def reset(self) -> None:
         """Forget the loaded settings; the next access reads the environment again."""
+        self._forget_cached()
         object.__setattr__(self, "_wrapped", None)
 
     @property

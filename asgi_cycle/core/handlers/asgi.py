@@ -110,45 +110,45 @@ class ASGIHandler(BaseHandler):
 
     async def handle_http(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Serve one HTTP request (see the module docstring)."""
-        if not self.tracing:
-            await self._handle_http(scope, receive, send, None)
+        if self.tracing:
+            await self._handle_traced(scope, receive, send)
             return
+        if signals.request_started.has_listeners:
+            await signals.request_started.asend(type(self), scope=scope)
+        try:
+            response = await self._respond(scope, receive, None)
+            if response is None:
+                return
+            if response.streaming or scope["method"] == "HEAD":
+                await send_response(response, scope, receive, send)
+                return
+            # The common case, inline: two messages, then close.
+            try:
+                await send(
+                    {
+                        "type": "http.response.start",
+                        "status": response.status_code,
+                        "headers": response.asgi_headers(),
+                    }
+                )
+                await send({"type": "http.response.body", "body": response.content})  # type: ignore[attr-defined]
+            finally:
+                response.close()
+        finally:
+            if signals.request_finished.has_listeners:
+                await signals.request_finished.asend(type(self), scope=scope)
+
+    async def _handle_traced(self, scope: Scope, receive: Receive, send: Send) -> None:
         if self.cycle_page and scope["path"] == CYCLE_PAGE_PATH:
             await send_response(cycle_page(), scope, receive, send)
             return
         trace = Trace(scope["method"], scope["path"])
         token = current_trace.set(trace)
-        try:
-            await self._handle_http(scope, receive, send, trace)
-        finally:
-            current_trace.reset(token)
-            recent.append(trace)
-
-    async def _handle_http(
-        self, scope: Scope, receive: Receive, send: Send, trace: Trace | None
-    ) -> None:
         if signals.request_started.has_listeners:
             await signals.request_started.asend(type(self), scope=scope)
-        request = None
         try:
-            started = time.perf_counter()
-            try:
-                body = await read_body(scope, receive)
-            except RequestAborted:
-                return
-            except (RequestDataTooBig, BodyTimeout) as exc:
-                request = self.request_class(scope, io.BytesIO())
-                response = await _refusal(request, exc)
-            else:
-                if trace is not None:
-                    trace.add("body", "", started, time.perf_counter())
-                request = self.request_class(scope, body)
-                if scope["method"] not in _BODYLESS_METHODS:
-                    await request.aparse_body()
-                response = await self.get_response_async(request)
-            response._resource_closers.append(request.close)
-            if trace is None:
-                await send_response(response, scope, receive, send)
+            response = await self._respond(scope, receive, trace)
+            if response is None:
                 return
             trace.finish(response.status_code)
             if self.server_timing:
@@ -156,8 +156,39 @@ class ASGIHandler(BaseHandler):
             with trace.span("send"):
                 await send_response(response, scope, receive, send)
         finally:
+            current_trace.reset(token)
+            recent.append(trace)
             if signals.request_finished.has_listeners:
                 await signals.request_finished.asend(type(self), scope=scope)
+
+    async def _respond(
+        self, scope: Scope, receive: Receive, trace: Trace | None
+    ) -> HttpResponseBase | None:
+        """Read the body, build the request, run the onion; None if the client left."""
+        chain = self._middleware_chain
+        assert chain is not None  # built in __init__
+        method = scope["method"]
+        if method in _BODYLESS_METHODS:
+            for name, value in scope["headers"]:
+                if (name == b"content-length" and value != b"0") or name == b"transfer-encoding":
+                    break
+            else:
+                return await chain(self.request_class(scope, io.BytesIO()))
+        started = time.perf_counter()
+        try:
+            body = await read_body(scope, receive)
+        except RequestAborted:
+            return None
+        except (RequestDataTooBig, BodyTimeout) as exc:
+            return await _refusal(self.request_class(scope, io.BytesIO()), exc)
+        if trace is not None:
+            trace.add("body", "", started, time.perf_counter())
+        request = self.request_class(scope, body)
+        if method not in _BODYLESS_METHODS:
+            await request.aparse_body()
+        response = await chain(request)
+        response._resource_closers.append(request.close)
+        return response
 
 
 async def _refusal(request: Any, exc: Exception) -> HttpResponseBase:

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 from asgi_cycle.conf import settings
 from asgi_cycle.core.exceptions import ImproperlyConfigured, MiddlewareNotUsed
 from asgi_cycle.core.handlers.exception import convert_exception_to_response
-from asgi_cycle.core.tracing import current_trace
+from asgi_cycle.core.tracing import Trace, current_trace
 from asgi_cycle.utils.asyncio import async_to_sync, is_async_callable, sync_to_async
 from asgi_cycle.utils.module_loading import import_string
 
@@ -103,6 +103,8 @@ class BaseHandler:
         self.middleware_in_use: list[str] = []
         #: For each layer in use, whether it runs async (on the loop) or sync (in a thread).
         self.middleware_modes: dict[str, bool] = {}
+        #: Each view as called (atomic, async-adapted), built on its first request.
+        self._views: dict[Any, Callable[..., Awaitable[Any]]] = {}
         #: Spans are recorded per request (CYCLE_TRACE or DEBUG); read once at build time.
         self.tracing = False
         #: Whether responses carry Server-Timing (CYCLE_TRACE) and /__cycle__/ answers (DEBUG).
@@ -116,6 +118,7 @@ class BaseHandler:
         self._exception_middleware = []
         self.middleware_in_use = []
         self.middleware_modes = {}
+        self._views = {}
         self.server_timing = bool(settings.CYCLE_TRACE)
         self.cycle_page = bool(settings.DEBUG)
         self.tracing = self.server_timing or self.cycle_page
@@ -181,7 +184,8 @@ class BaseHandler:
 
     async def _get_response_async(self, request: HttpRequest) -> HttpResponseBase:
         trace = current_trace.get() if self.tracing else None
-        started = time.perf_counter()
+        if trace is not None:
+            started = time.perf_counter()
         callback, args, kwargs = self.resolve_request(request)
         if trace is not None:
             trace.add("resolve", request.path_info, started, time.perf_counter())
@@ -191,42 +195,52 @@ class BaseHandler:
             if response is not None:
                 break
         if response is None:
-            view = self.make_view_atomic(callback)
-            started = time.perf_counter()
+            view = self._views.get(callback)
+            if view is None:
+                view = self._views[callback] = self.adapt_view(callback)
+            if trace is not None:
+                started = time.perf_counter()
             try:
-                if is_async_callable(view):
-                    response = await view(request, *args, **kwargs)
-                else:
-                    response = await sync_to_async(view)(request, *args, **kwargs)
+                response = await view(request, *args, **kwargs)
             except Exception as exc:
-                if trace is not None:
-                    trace.add("view", _view_name(callback), started, time.perf_counter())
                 response = await self.process_exception_by_middleware(exc, request)
                 if response is None:
                     raise
-            else:
+            finally:
                 if trace is not None:
                     trace.add("view", _view_name(callback), started, time.perf_counter())
-        self.check_response(response, callback)
+        if response is None or isinstance(response, Awaitable):
+            self.check_response(response, callback)
         if hasattr(response, "render") and callable(response.render):
-            for hook in self._template_response_middleware:
-                response = await hook(request, response)
-                self.check_response(response, hook, "process_template_response()")
-            started = time.perf_counter()
-            try:
-                if is_async_callable(response.render):
-                    response = await response.render()
-                else:
-                    # Rendering may iterate lazy querysets: run it where sync ORM calls work.
-                    response = await sync_to_async(response.render)()
-                if trace is not None:
-                    name = str(getattr(response, "template_name", ""))
-                    trace.add("template", name, started, time.perf_counter())
-            except Exception as exc:
-                response = await self.process_exception_by_middleware(exc, request)
-                if response is None:
-                    raise
+            response = await self._render_template_response(request, response, trace)
         return response  # type: ignore[no-any-return]
+
+    async def _render_template_response(
+        self, request: HttpRequest, response: Any, trace: Trace | None
+    ) -> Any:
+        for hook in self._template_response_middleware:
+            response = await hook(request, response)
+            self.check_response(response, hook, "process_template_response()")
+        started = time.perf_counter()
+        try:
+            if is_async_callable(response.render):
+                response = await response.render()
+            else:
+                # Rendering may iterate lazy querysets: run it where sync ORM calls work.
+                response = await sync_to_async(response.render)()
+        except Exception as exc:
+            response = await self.process_exception_by_middleware(exc, request)
+            if response is None:
+                raise
+        if trace is not None:
+            name = str(getattr(response, "template_name", ""))
+            trace.add("template", name, started, time.perf_counter())
+        return response
+
+    def adapt_view(self, view: Any) -> Callable[..., Awaitable[Any]]:
+        """The view as the handler calls it: atomic if asked, async, built once per view."""
+        view = self.make_view_atomic(view)
+        return view if is_async_callable(view) else sync_to_async(view)
 
     def make_view_atomic(self, view: Any) -> Any:
         """Wrap ``view`` in a transaction for each database with ``ATOMIC_REQUESTS``."""
