@@ -17,6 +17,7 @@ Hierarchy::
 from __future__ import annotations
 
 import datetime
+import functools
 import json
 import re
 import time
@@ -40,6 +41,17 @@ _CHARSET_FROM_CONTENT_TYPE = re.compile(r";\s*charset=(?P<charset>[^\s;]+)", re.
 _NO_LENGTH_STATUSES = frozenset({204, 304})
 
 
+@functools.lru_cache(maxsize=16)
+def _default_content_type(charset: str) -> str:
+    return f"text/html; charset={charset}"
+
+
+@functools.lru_cache(maxsize=64)
+def _charset_from_content_type(content_type: str) -> str | None:
+    matched = _CHARSET_FROM_CONTENT_TYPE.search(content_type)
+    return matched["charset"].replace('"', "") if matched else None
+
+
 class Http404(Exception):
     """Raised by a view to answer 404 Not Found."""
 
@@ -50,6 +62,7 @@ class HttpResponseBase:
     status_code = 200
     streaming = False
     is_async = False
+    _cookies: SimpleCookie | None = None
 
     def __init__(
         self,
@@ -61,9 +74,9 @@ class HttpResponseBase:
     ) -> None:
         self.headers = ResponseHeaders(headers)
         self._charset = charset
-        if "Content-Type" not in self.headers:
+        if headers is None or "Content-Type" not in self.headers:
             if content_type is None:
-                content_type = f"text/html; charset={self.charset}"
+                content_type = _default_content_type(charset or settings.DEFAULT_CHARSET)
             self.headers["Content-Type"] = content_type
         elif content_type:
             raise ValueError(
@@ -72,7 +85,6 @@ class HttpResponseBase:
             )
         self._resource_closers: list[Any] = []
         self._handler_class: Any = None
-        self.cookies: SimpleCookie = SimpleCookie()
         self.closed = False
         if status is not None:
             try:
@@ -82,6 +94,18 @@ class HttpResponseBase:
             if not 100 <= self.status_code <= 599:
                 raise ValueError("HTTP status code must be an integer from 100 to 599.")
         self._reason_phrase = reason
+
+    @property
+    def cookies(self) -> SimpleCookie:
+        """The cookies to set (created on first use: most responses set none)."""
+        cookies = self._cookies
+        if cookies is None:
+            cookies = self._cookies = SimpleCookie()
+        return cookies
+
+    @cookies.setter
+    def cookies(self, value: SimpleCookie) -> None:
+        self._cookies = value
 
     @property
     def reason_phrase(self) -> str:
@@ -99,12 +123,9 @@ class HttpResponseBase:
         """The charset for encoding str content (from Content-Type, else the default)."""
         if self._charset is not None:
             return self._charset
-        # Content-Type is absent only while __init__ is still deciding it.
-        content_type = self.headers.get("Content-Type", "")
-        matched = _CHARSET_FROM_CONTENT_TYPE.search(content_type)
-        if matched:
-            return matched["charset"].replace('"', "")
-        return str(settings.DEFAULT_CHARSET)
+        content_type = self.headers.get("Content-Type")
+        charset = _charset_from_content_type(content_type) if content_type else None
+        return charset or str(settings.DEFAULT_CHARSET)
 
     @charset.setter
     def charset(self, value: str) -> None:
@@ -151,8 +172,9 @@ class HttpResponseBase:
         (except 1xx/204/304, which must not carry one).
         """
         headers = self.headers.raw()
-        if self.cookies:
-            for morsel in self.cookies.values():
+        cookies = self._cookies
+        if cookies:
+            for morsel in cookies.values():
                 headers.append((b"set-cookie", morsel.OutputString().encode("latin-1")))
         if (
             not self.streaming
@@ -489,6 +511,9 @@ class HttpResponseServerError(HttpResponse):
     status_code = 500
 
 
+_DEFAULT_ENCODER = DjangoJSONEncoder()
+
+
 class JsonResponse(HttpResponse):
     """A JSON body; with ``safe=True`` (default) only a dict may be serialised."""
 
@@ -506,7 +531,11 @@ class JsonResponse(HttpResponse):
                 "safe parameter to False."
             )
         kwargs.setdefault("content_type", "application/json")
-        content = json.dumps(data, cls=encoder, **(json_dumps_params or {}))
+        if encoder is DjangoJSONEncoder and not json_dumps_params:
+            # One shared encoder instead of a new one per response (json.dumps with cls=).
+            content = _DEFAULT_ENCODER.encode(data)
+        else:
+            content = json.dumps(data, cls=encoder, **(json_dumps_params or {}))
         super().__init__(content=content, **kwargs)
 
 

@@ -61,8 +61,15 @@ class ResponseHeaders(MutableMapping[str, str]):
                 self[header] = value
 
     def __setitem__(self, key: str, value: Any) -> None:
-        name = _to_header_text(key, "ascii", mime_encode=False)
-        text = _to_header_text(value, "latin-1", mime_encode=True)
+        # Fast path for the common case (ASCII str without CR/LF); the helper does the rest.
+        if type(key) is str and key.isascii() and "\n" not in key and "\r" not in key:
+            name = key
+        else:
+            name = _to_header_text(key, "ascii", mime_encode=False)
+        if type(value) is str and value.isascii() and "\n" not in value and "\r" not in value:
+            text = value
+        else:
+            text = _to_header_text(value, "latin-1", mime_encode=True)
         lower = name.lower()
         self._store[lower] = (name, text, (lower.encode("ascii"), text.encode("latin-1")))
 
@@ -92,6 +99,11 @@ class ResponseHeaders(MutableMapping[str, str]):
 
     def __repr__(self) -> str:
         return repr({name: value for name, value, _ in self._store.values()})
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """The header's value, or ``default``."""
+        entry = self._store.get(key.lower())
+        return default if entry is None else entry[1]
 
     def pop(self, key: str, *default: Any) -> Any:
         """Remove a header and return its value (or ``default``)."""
