@@ -328,3 +328,22 @@ async def test_bulk_create_converts_every_row(orm: Any) -> None:
     assert [e.when for e in fetched] == [when] * 3
     assert [e.flag for e in fetched] == [True, False, True]
     assert [e.pk for e in events] == [e.pk for e in fetched]
+
+
+async def test_article_view_path(orm: Any) -> None:
+    """The article's sync view: get_object_or_404(Product, id=id) from a worker thread."""
+    from asgi_cycle.http import Http404
+    from asgi_cycle.shortcuts import aget_object_or_404, get_object_or_404
+
+    await Product.objects.acreate(name="Keyboard", price=5)
+
+    def product_detail(id: int) -> str:
+        product = get_object_or_404(Product, id=id)
+        return f"{product.name} ${product.price}"
+
+    assert await sync_to_async(product_detail)(1) == "Keyboard $5.00"
+    for missing in (2, 10**30, -(10**30)):
+        with pytest.raises(Http404):
+            await sync_to_async(product_detail)(missing)
+        with pytest.raises(Http404):
+            await aget_object_or_404(Product, id=missing)
