@@ -24,6 +24,7 @@ Theory of operation:
 from __future__ import annotations
 
 import asyncio
+import os
 import time
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from contextvars import ContextVar
@@ -405,3 +406,17 @@ class ConnectionHandler:
 
 
 connections = ConnectionHandler()
+
+# Pools inherited through fork() belong to the parent: their loops have no thread
+# here and their sockets/threads are the parent's. The child forgets them (kept
+# referenced, so finalisers never run on the parent's resources) and connects anew.
+_inherited: list[object] = []
+
+
+def _forget_pools_after_fork() -> None:
+    for wrapper in connections._wrappers.values():
+        _inherited.append((wrapper._backends, wrapper._connecting))
+        wrapper._backends, wrapper._connecting = {}, {}
+
+
+os.register_at_fork(after_in_child=_forget_pools_after_fork)

@@ -184,3 +184,72 @@ async def test_200_concurrent_creates_through_a_real_server(
     assert await db.fetch_val("SELECT count(*) FROM hits") == 200
     ids = [r["id"] for r in await db.fetch_all("SELECT id FROM hits ORDER BY id")]
     assert ids == list(range(1, 201))
+
+
+# Python 3.12+ warns about fork() with threads alive; this test forks on purpose.
+@pytest.mark.filterwarnings("ignore:This process .* fork:DeprecationWarning")
+def test_forked_child_forgets_the_parents_pools(tmp_path: Path) -> None:
+    import os
+
+    url = f"sqlite:///{tmp_path / 'fork.db'}"
+    with override_settings(DATABASES={"default": {"URL": url}}):
+        from asgi_cycle.utils.asyncio import run_sync
+
+        db = connections["default"]
+        run_sync(db.execute("CREATE TABLE f (id INTEGER PRIMARY KEY)"))  # portal-loop pool
+        assert len(db.connected_loops()) == 1
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - the child reports through the pipe
+            code = 1
+            try:
+                fresh = db.connected_loops() == []
+                run_sync(db.execute("INSERT INTO f (id) VALUES (1)"))
+                db.close()
+                code = 0 if fresh else 2
+            finally:
+                os.write(write, bytes([code]))
+                os._exit(code)
+        os.close(write)
+        status = os.read(read, 1)
+        os.close(read)
+        os.waitpid(pid, 0)
+        assert status == b"\x00"
+        assert run_sync(db.fetch_val("SELECT count(*) FROM f")) == 1
+        db.close()
+
+
+async def test_changing_databases_replaces_and_closes_wrappers(tmp_path: Path) -> None:
+    import asgi_cycle.db as db_module
+
+    first_url = f"sqlite:///{tmp_path / 'one.db'}"
+    second_url = f"sqlite:///{tmp_path / 'two.db'}"
+    with override_settings(DATABASES={"default": {"URL": first_url}}):
+        first = connections["default"]
+        await first.fetch_val("SELECT 1")
+        with override_settings(DATABASES={"default": {"URL": second_url}}):
+            second = connections["default"]
+            assert second is not first
+            assert second.config.path.endswith("two.db")
+            await asyncio.gather(*db_module._background)  # the receiver closes the old pool
+            assert first.connected_loops() == []
+            await second.fetch_val("SELECT 1")
+            await second.adisconnect()
+        assert connections["default"].config.path.endswith("one.db")
+
+
+def test_importing_the_db_layer_starts_nothing() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import threading, asyncio\n"
+        "import asgi_cycle.db, asgi_cycle.db.transaction, asgi_cycle.db.migrate\n"
+        "import asgi_cycle.db.backends.sqlite3, asgi_cycle.db.backends.postgresql\n"
+        "from asgi_cycle.utils.asyncio import portal_loop_if_started\n"
+        "assert threading.active_count() == 1, threading.enumerate()\n"
+        "assert portal_loop_if_started() is None\n"
+        "print('clean')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.stdout.strip() == "clean", done.stderr
