@@ -78,6 +78,21 @@ async def test_leading_double_slash_is_not_an_open_redirect(mode):
     assert response["Location"] == "/%2Fevil.com/"
 
 
+@pytest.mark.parametrize(
+    ("path", "location"),
+    [
+        ("/\\evil.com", "/%5Cevil.com/"),
+        ("/a\r\nSet-Cookie:x=1", "/a%0D%0ASet-Cookie:x%3D1/"),
+    ],
+    ids=["backslash", "crlf"],
+)
+async def test_redirect_location_is_escaped(mode, path, location):
+    with override_settings(ROOT_URLCONF="tests.middleware.urls_open_redirect"):
+        response = await call(CommonMiddleware, make_request(path=path), not_found, mode)
+    assert response.status_code == 301
+    assert response["Location"] == location
+
+
 async def test_content_length_added_to_plain_responses(mode):
     response = await call(CommonMiddleware, make_request(path="/products/1/"), ok, mode)
     assert response["Content-Length"] == "2"

@@ -10,4 +10,5 @@ def catch_all(request):
     return HttpResponse("caught")
 
 
-urlpatterns = [re_path(r"^.*/$", catch_all)]
+# (?s): the pattern also matches paths with CR/LF, so the redirect itself is probed.
+urlpatterns = [re_path(r"(?s)^.*/$", catch_all)]
