@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from decimal import Decimal
 from pathlib import Path
 
+import jinja2
 import pytest
 
 from asgi_cycle.core.exceptions import ImproperlyConfigured, SynchronousOnlyOperation
@@ -212,3 +214,41 @@ async def test_async_environment_renders_async_iterables_on_the_loop():
 
 async def test_sync_environment_render_async_also_works():
     assert await engines["jinja2"].from_string("{{ 1 + 1 }}").render_async() == "2"
+
+
+def test_debug_reloads_changed_templates(tmp_path):
+    page = tmp_path / "page.html"
+    page.write_text("one")
+    with override_settings(TEMPLATES=jinja(dirs=(str(tmp_path),), app_dirs=False), DEBUG=True):
+        assert render_to_string("page.html") == "one"
+        page.write_text("two")
+        # Jinja2 compares mtimes at whole-second precision: move the mtime on explicitly.
+        stat = page.stat()
+        os.utime(page, (stat.st_atime, stat.st_mtime + 5))
+        assert render_to_string("page.html") == "two"
+
+
+def test_without_debug_compiled_templates_are_kept(tmp_path):
+    page = tmp_path / "page.html"
+    page.write_text("one")
+    with override_settings(TEMPLATES=jinja(dirs=(str(tmp_path),), app_dirs=False)):
+        assert render_to_string("page.html") == "one"
+        page.write_text("two")
+        stat = page.stat()
+        os.utime(page, (stat.st_atime, stat.st_mtime + 5))
+        assert render_to_string("page.html") == "one"
+
+
+def test_static_with_an_absolute_static_url():
+    with override_settings(STATIC_URL="https://cdn.example.com/assets"):
+        template = engines["jinja2"].from_string("{{ static('img/a b.png') }}")
+        assert template.render() == "https://cdn.example.com/assets/img/a%20b.png"
+
+
+def test_a_custom_loader_replaces_the_folders():
+    loader = jinja2.DictLoader({"mem.html": "from memory {{ x }}"})
+    with override_settings(TEMPLATES=jinja(loader=loader)):
+        assert render_to_string("mem.html", {"x": 1}) == "from memory 1"
+        with pytest.raises(TemplateDoesNotExist) as info:
+            get_template("child.html")
+        assert info.value.chain[0].tried == []
