@@ -9,7 +9,8 @@ Path safety: the requested path (already percent-decoded by the resolver, so
 path of ``document_root`` and resolved, symlinks included; anything that lands
 outside the root (traversal, a sibling folder sharing the root's prefix, a
 symlink pointing out) or contains NUL is a 404, never an error, and never
-reaches the filesystem in the NUL case. Directories are 404 as well.
+reaches the filesystem in the NUL case. Directories are 404 unless
+``show_indexes=True``, which lists their visible entries (names escaped).
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ from __future__ import annotations
 import mimetypes
 import os
 from email.utils import formatdate, parsedate_to_datetime
+from html import escape
 from pathlib import Path
+from urllib.parse import quote
 
 from asgi_cycle.http import (
     FileResponse,
@@ -35,7 +38,7 @@ def safe_path(document_root: str | os.PathLike[str], path: str) -> Path | None:
     root = os.path.realpath(document_root)
     candidate = os.path.realpath(os.path.join(root, path.lstrip("/")))
     # The separator matters: /srv/static-private must not pass for /srv/static.
-    if not candidate.startswith(root.rstrip(os.sep) + os.sep):
+    if candidate != root and not candidate.startswith(root.rstrip(os.sep) + os.sep):
         return None
     return Path(candidate)
 
@@ -51,8 +54,29 @@ def was_modified_since(header: str | None, mtime: float) -> bool:
     return int(mtime) > int(since)
 
 
+def directory_index(path: str, fullpath: Path) -> HttpResponse:
+    """An HTML list of the visible entries of a folder (``show_indexes``)."""
+    entries = sorted(
+        (entry.name + ("/" if entry.is_dir() else ""))
+        for entry in fullpath.iterdir()
+        if not entry.name.startswith(".")
+    )
+    title = escape(f"Index of {path or '/'}")
+    items = "".join(
+        f'<li><a href="{escape(quote(name))}">{escape(name)}</a></li>' for name in entries
+    )
+    parent = '<li><a href="../">../</a></li>' if path.strip("/") else ""
+    return HttpResponse(
+        f'<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>{title}</title>'
+        f"</head><body><h1>{title}</h1><ul>{parent}{items}</ul></body></html>\n"
+    )
+
+
 def serve(
-    request: HttpRequest, path: str, document_root: str | os.PathLike[str] | None = None
+    request: HttpRequest,
+    path: str,
+    document_root: str | os.PathLike[str] | None = None,
+    show_indexes: bool = False,
 ) -> HttpResponse:
     """Send the file ``path`` from ``document_root``; 404 unless it is a file inside it."""
     if document_root is None:
@@ -64,8 +88,12 @@ def serve(
         stat = fullpath.stat()
     except (OSError, ValueError):
         raise Http404(f"{path!r} does not exist.") from None
-    if not fullpath.is_file():
+    if fullpath.is_dir():
+        if show_indexes:
+            return directory_index(path, fullpath)
         raise Http404("Directory indexes are not allowed here.")
+    if not fullpath.is_file():
+        raise Http404(f"{path!r} is not a regular file.")
     last_modified = formatdate(stat.st_mtime, usegmt=True)
     if not was_modified_since(request.META.get("HTTP_IF_MODIFIED_SINCE"), stat.st_mtime):
         response = HttpResponseNotModified()
@@ -81,4 +109,4 @@ def serve(
     return file_response  # type: ignore[return-value]
 
 
-__all__ = ["safe_path", "serve", "was_modified_since"]
+__all__ = ["directory_index", "safe_path", "serve", "was_modified_since"]

@@ -110,3 +110,22 @@ def test_safe_path_refuses_prefix_siblings(tmp_path):
 def test_no_document_root_is_404():
     with pytest.raises(Http404):
         serve(make_request(), "x.css")
+
+
+def test_show_indexes_lists_visible_entries_escaped(root):
+    (root / "<b>&.txt").write_text("x")
+    (root / ".hidden").write_text("x")
+    response = serve(make_request(), "", document_root=root, show_indexes=True)
+    text = response.content.decode()
+    assert "<title>Index of /</title>" in text
+    assert '<a href="css/">css/</a>' in text
+    assert '<a href="%3Cb%3E%26.txt">&lt;b&gt;&amp;.txt</a>' in text
+    assert ".hidden" not in text and "../" not in text
+    text = serve(make_request(), "css/", document_root=root, show_indexes=True).text
+    assert '<a href="../">../</a>' in text and '<a href="site.css">site.css</a>' in text
+
+
+@pytest.mark.parametrize("path", ["..", "../", "dir-out/", "css/../..", "\x00"])
+def test_show_indexes_never_lists_outside_the_root(root, path):
+    with pytest.raises(Http404):
+        serve(make_request(), path, document_root=root, show_indexes=True)
