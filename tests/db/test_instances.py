@@ -242,3 +242,30 @@ async def test_on_delete_set_null(orm: Any) -> None:
     assert await tools.adelete() == (1, {"testapp.Category": 1})
     await saw.arefresh_from_db()
     assert saw.category_id is None and await Product.objects.acount() == 1
+
+
+async def test_unsaved_related_object_is_refused(orm: Any) -> None:
+    author = Author(name="Ann")
+    book = Book(title="T", author=author)
+    with pytest.raises(ValueError, match="unsaved related object 'author'"):
+        await book.asave()
+    await author.asave()
+    await book.asave()  # the key is picked up once the author has one
+    assert (await Book.objects.aget()).author_id == author.pk
+
+
+async def test_choices_display_and_manager_only_on_the_class(orm: Any) -> None:
+    review = Review(book_id=1, stars=4)
+    assert review.get_stars_display() == "4"
+    review.stars = 9
+    assert review.get_stars_display() == "9"
+    with pytest.raises(AttributeError, match="Manager isn't accessible via Review instances"):
+        review.objects  # noqa: B018
+    assert Review.objects.model is Review
+
+
+async def test_model_with_only_an_auto_key(orm: Any) -> None:
+    from tests.db.testapp.models import World
+
+    world = await World.objects.acreate(randomnumber=3)
+    assert world.pk == 1 and (await World.objects.aget(pk=1)).randomnumber == 3

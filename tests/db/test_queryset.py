@@ -347,3 +347,29 @@ async def test_article_view_path(orm: Any) -> None:
             await sync_to_async(product_detail)(missing)
         with pytest.raises(Http404):
             await aget_object_or_404(Product, id=missing)
+
+
+async def test_aiterator_latest_earliest(shop: Any) -> None:
+    assert [p.name async for p in Product.objects.order_by("name").aiterator()] == [
+        "Axe",
+        "Bread",
+        "Drill",
+        "Saw",
+    ]
+    assert [p async for p in Product.objects.none().aiterator()] == []
+    assert (await Product.objects.alatest("price")).name == "Drill"
+    assert (await Product.objects.aearliest("price")).name == "Bread"
+    assert (await Product.objects.alatest("-price")).name == "Bread"
+    with pytest.raises(ValueError, match="get_latest_by"):
+        await Product.objects.alatest()
+    with pytest.raises(Product.DoesNotExist):
+        await Product.objects.filter(name="nope").alatest("price")
+
+    def sync_part() -> tuple[str, str, list[str]]:
+        return (
+            Product.objects.latest("stock").name,
+            Product.objects.earliest("stock").name,
+            [p.name for p in Product.objects.order_by("-name").iterator()],
+        )
+
+    assert await sync_to_async(sync_part)() == ("Drill", "Saw", ["Saw", "Drill", "Bread", "Axe"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+from collections.abc import AsyncIterator
 from typing import Any, Protocol
 
 from sqlalchemy.sql import ClauseElement
@@ -20,6 +21,8 @@ class Connection(Protocol):
     async def fetch_val(self, query: ClauseElement) -> Any: ...
 
     async def execute(self, query: ClauseElement) -> Any: ...
+
+    def iterate(self, query: ClauseElement) -> AsyncIterator[Any]: ...
 
     def transaction(self) -> Any: ...
 

@@ -107,6 +107,8 @@ class Field:
         self.set_attributes_from_name(name)
         self.model = cls
         cls._meta.add_field(self)
+        if self.choices is not None and f"get_{name}_display" not in cls.__dict__:
+            setattr(cls, f"get_{name}_display", _display_method(self))
 
     def sa_type(self) -> sa.types.TypeEngine[Any]:
         """The SQLAlchemy column type."""
@@ -182,6 +184,18 @@ class Field:
     def value_to_string(self, instance: Model) -> Any:
         """The JSON-friendly value for fixtures."""
         return getattr(instance, self.attname)
+
+
+def _display_method(field: Field) -> Callable[[Model], str]:
+    labels = dict(field.choices or [])
+
+    def get_display(self: Model) -> str:
+        """The human-readable label of the field's choice (the value if none matches)."""
+        value = getattr(self, field.attname)
+        return str(labels.get(value, value))
+
+    get_display.__name__ = f"get_{field.name}_display"
+    return get_display
 
 
 class IntegerField(Field):

@@ -37,7 +37,7 @@ class Manager(Generic[M]):
         """Bind the manager to its model as ``cls.<name>``."""
         self.model = cls
         self.name = name
-        setattr(cls, name, self)
+        setattr(cls, name, ManagerDescriptor(self))
 
     def get_queryset(self) -> QuerySet[M]:
         """A new QuerySet of every row; override to narrow it."""
@@ -191,11 +191,50 @@ class Manager(Generic[M]):
         """See ``QuerySet.delete``."""
         return self.get_queryset().delete()
 
+    async def alatest(self, *fields: str) -> M:
+        """See ``QuerySet.alatest``."""
+        return await self.get_queryset().alatest(*fields)
+
+    def latest(self, *fields: str) -> M:
+        """See ``QuerySet.latest``."""
+        return self.get_queryset().latest(*fields)
+
+    async def aearliest(self, *fields: str) -> M:
+        """See ``QuerySet.aearliest``."""
+        return await self.get_queryset().aearliest(*fields)
+
+    def earliest(self, *fields: str) -> M:
+        """See ``QuerySet.earliest``."""
+        return self.get_queryset().earliest(*fields)
+
+    def aiterator(self) -> AsyncIterator[M]:
+        """See ``QuerySet.aiterator``."""
+        return self.get_queryset().aiterator()
+
+    def iterator(self) -> Iterator[M]:
+        """See ``QuerySet.iterator``."""
+        return self.get_queryset().iterator()
+
     def __aiter__(self) -> AsyncIterator[M]:
         return self.get_queryset().__aiter__()
 
     def __iter__(self) -> Iterator[M]:
         return iter(self.get_queryset())
+
+
+class ManagerDescriptor:
+    """Gives the manager on the class; instances have none, as in Django."""
+
+    def __init__(self, manager: Manager[Any]) -> None:
+        self.manager = manager
+
+    def __get__(self, instance: object, owner: type) -> Manager[Any]:
+        if instance is not None:
+            raise AttributeError(
+                f"Manager isn't accessible via {owner.__name__} instances; "
+                f"use {owner.__name__}.{self.manager.name}."
+            )
+        return self.manager
 
 
 class RelatedManager(Manager[M]):
@@ -232,4 +271,4 @@ class RelatedManager(Manager[M]):
         return run_sync(self.acreate(**kwargs))
 
 
-__all__ = ["Manager", "RelatedManager"]
+__all__ = ["Manager", "ManagerDescriptor", "RelatedManager"]

@@ -45,6 +45,7 @@ async def save(
         return {f.column: _value(instance, f, add, raw) for f in fields}
 
     meta = instance._meta
+    _check_related_saved(instance, "save")
     pk_field = instance._pk_field()
     table = meta.table
     pk_column = table.c[pk_field.column]
@@ -81,6 +82,24 @@ async def save(
     new_pk = await conn.fetch_val(sa.insert(table).values(values).returning(pk_column))
     instance.pk = pk_field.from_db_value(new_pk)
     instance._state.adding = False
+
+
+def _check_related_saved(instance: Model, operation: str) -> None:
+    """Refuse to save a key to a related object that has no pk yet (it would be lost)."""
+    for field in instance._meta.concrete_fields:
+        if not field.is_relation:
+            continue
+        related = instance._state.fields_cache.get(field.name)
+        if related is None:
+            continue
+        if related.pk is None:
+            raise ValueError(
+                f"{operation}() prohibited to prevent data loss due to unsaved "
+                f"related object '{field.name}'."
+            )
+        if getattr(instance, field.attname) is None:
+            # The related object was saved after being assigned: pick up its new key.
+            instance.__dict__[field.attname] = related.pk
 
 
 def _unique_sets(instance: Model, exclude: list[str]) -> list[tuple[str, ...]]:

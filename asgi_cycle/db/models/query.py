@@ -226,6 +226,41 @@ class QuerySet(Generic[M]):
         for item in await self.alist():
             yield item
 
+    async def aiterator(self) -> AsyncIterator[M]:
+        """Stream the results without caching them (rows arrive as the driver reads them)."""
+        if self.query.empty:
+            return
+        stmt, decode = self._select()
+        async for row in connection().iterate(stmt):
+            yield decode(row)
+
+    async def alatest(self, *fields: str) -> M:
+        """The object with the largest value of ``fields`` (or Meta.get_latest_by)."""
+        return await self._extreme(fields, descending=True)
+
+    async def aearliest(self, *fields: str) -> M:
+        """The object with the smallest value of ``fields`` (or Meta.get_latest_by)."""
+        return await self._extreme(fields, descending=False)
+
+    async def _extreme(self, fields: tuple[str, ...], descending: bool) -> M:
+        self._not_sliced("change the order of")
+        names = list(fields) or (
+            [self.model._meta.get_latest_by] if self.model._meta.get_latest_by else []
+        )
+        if not names:
+            raise ValueError(
+                "earliest() and latest() require either fields as positional arguments "
+                "or 'get_latest_by' in the model's Meta."
+            )
+        if descending:
+            names = [n[1:] if n.startswith("-") else f"-{n}" for n in names]
+        found = await self.order_by(*names).afirst()
+        if found is None:
+            raise self.model.DoesNotExist(
+                f"{self.model._meta.object_name} matching query does not exist."
+            )
+        return found
+
     async def aget(self, **kwargs: Any) -> M:
         """The one object matching; ``DoesNotExist`` / ``MultipleObjectsReturned`` otherwise."""
         qs = self.filter(**kwargs) if kwargs else self._clone()
@@ -408,6 +443,19 @@ class QuerySet(Generic[M]):
     def get(self, **kwargs: Any) -> M:
         """Sync twin of ``aget``."""
         return run_sync(self.aget(**kwargs))
+
+    def latest(self, *fields: str) -> M:
+        """Sync twin of ``alatest``."""
+        return run_sync(self.alatest(*fields))
+
+    def earliest(self, *fields: str) -> M:
+        """Sync twin of ``aearliest``."""
+        return run_sync(self.aearliest(*fields))
+
+    def iterator(self) -> Iterator[M]:
+        """The results without caching them on the QuerySet (fetched in one go here)."""
+        clone = self._clone()
+        return iter(run_sync(clone.alist()))
 
     def count(self) -> int:
         """Sync twin of ``acount``."""
