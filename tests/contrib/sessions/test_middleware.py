@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from asgi_cycle.contrib.sessions.backends.signed_cookies import SessionStore
 from asgi_cycle.contrib.sessions.middleware import SessionMiddleware
 from asgi_cycle.http import HttpResponse
 from asgi_cycle.test import override_settings
@@ -148,3 +149,32 @@ async def test_csrf_use_sessions(path_kind):
         ok = await client.post("/form/", data={"csrfmiddlewaretoken": token, "name": "s"})
         assert ok.status_code == 200
         assert (await client.post("/form/", data={"name": "s"})).status_code == 403
+
+
+async def test_save_every_request_refreshes_an_existing_session(mode):
+    def writer(req):
+        req.session["x"] = 1
+        return HttpResponse("ok")
+
+    def idle(req):
+        return HttpResponse("ok")
+
+    first = await call(SessionMiddleware, make_request(), writer, mode)
+    value = first.cookies["sessionid"].value
+    with override_settings(SESSION_SAVE_EVERY_REQUEST=True):
+        request = make_request(headers={"Cookie": f"sessionid={value}"})
+        refreshed = await call(SessionMiddleware, request, idle, mode)
+        fresh = await call(SessionMiddleware, make_request(), idle, mode)
+    assert "sessionid" in refreshed.cookies
+    assert SessionStore(refreshed.cookies["sessionid"].value)["x"] == 1
+    # Nothing to save for a visitor without a session.
+    assert "sessionid" not in fresh.cookies
+
+
+async def test_request_without_session_middleware_state_is_left_alone(mode):
+    def view(req):
+        del req.session
+        return HttpResponse("ok")
+
+    response = await call(SessionMiddleware, make_request(), view, mode)
+    assert response.status_code == 200
