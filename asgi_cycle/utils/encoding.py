@@ -85,12 +85,13 @@ def iri_to_uri(iri: Any) -> Any:
         return iri
     if not isinstance(iri, str):
         iri = str(iri)
-    return quote(iri, safe="/#%[]=:;$&()+,!?*@'~")
+    # surrogateescape: a path decoded with it (invalid UTF-8 bytes) gets its bytes back.
+    return quote(iri, safe="/#%[]=:;$&()+,!?*@'~", errors="surrogateescape")
 
 
 def escape_uri_path(path: str) -> str:
     """Escape the unsafe characters of the path part of a URI."""
-    return quote(path, safe="/:@&+$,-_.!~*'()")
+    return quote(path, safe="/:@&+$,-_.!~*'()", errors="surrogateescape")
 
 
 def uri_to_iri(uri: Any) -> Any:

@@ -200,6 +200,12 @@ async def test_too_many_fields_is_400(client):
     assert response.status_code == 400
 
 
+async def test_too_many_query_fields_is_400(client):
+    with override_settings(DATA_UPLOAD_MAX_NUMBER_FIELDS=10):
+        response = await client.get("/echo/?" + "&".join(f"k{i}=v" for i in range(11)))
+    assert response.status_code == 400
+
+
 async def test_sync_view_reads_body(client):
     response = await client.post("/body/", content=b"\x00raw bytes\xff")
     assert response.content == b"\x00raw bytes\xff"

@@ -115,6 +115,22 @@ def test_joined_header_over_the_cap_is_a_bad_request_when_read():
     assert len(dict.__getitem__(meta, "HTTP_X_MANY")) == 0
 
 
+def test_single_over_long_header_is_refused_on_read():
+    with override_settings(CYCLE_MAX_HEADER_VALUE=100):
+        req = request(headers=[(b"referer", b"r" * 101), (b"referer", b"again")])
+        with pytest.raises(BadRequest):
+            req.headers["Referer"]
+        assert request(headers=[(b"referer", b"r" * 100)]).headers["Referer"] == "r" * 100
+
+
+def test_header_name_cache_stays_bounded():
+    from asgi_cycle.http import request as request_module
+
+    for i in range(2000):
+        _ = request(headers=[(f"x-random-{i}".encode(), b"1")]).META
+    assert len(request_module._META_NAMES) <= request_module._META_NAMES_MAX
+
+
 def test_oversized_cookie_header_is_refused_on_read():
     headers = [(b"cookie", b"c=" + b"v" * 5000)] * 3
     with override_settings(CYCLE_MAX_HEADER_VALUE=8190):

@@ -167,6 +167,9 @@ def test_iri_and_uri():
     assert iri_to_uri("/a\r\nb") == "/a%0D%0Ab"
     assert iri_to_uri(None) is None
     assert escape_uri_path("/a b/?c") == "/a%20b/%3Fc"
+    broken = b"/\xff\xfe/".decode("utf-8", "surrogateescape")
+    assert escape_uri_path(broken) == "/%FF%FE/"
+    assert iri_to_uri(broken) == "/%FF%FE/"
     assert uri_to_iri("/%C3%BC/%20%2F?x") == "/ü/%20%2F?x"
     assert uri_to_iri("/%ff") == "/%FF"
     assert repercent_broken_unicode(b"/\xff\xfe/ok") == b"/%FF%FE/ok"
