@@ -150,7 +150,7 @@ def start(target: Target, database_url: str, workdir: Path, timeout: float = 60.
     raise RuntimeError(f"{target.name} did not answer within {timeout:.0f}s: {log.read_text()}")
 
 
-def fetch(url: str, timeout: float = 10.0) -> tuple[int, dict[str, str], bytes]:
+def fetch(url: str, timeout: float = 60.0) -> tuple[int, dict[str, str], bytes]:
     """GET `url` (loopback only) and return status, lower-cased headers and body."""
     rest = url.removeprefix("http://")
     hostport, _, path = rest.partition("/")

@@ -1,0 +1,1 @@
+"""The TechEmpower test types written with asgi_cycle, the way a user would write them."""
