@@ -85,3 +85,31 @@ async def test_full_form_flow_with_session_on_both_paths(path_kind):
         slash = await client.get("/products/3")
         assert slash.status_code == 301
         assert slash.headers["Location"] == "/products/3/"
+
+
+class SyncOnly:
+    """A plain sync middleware at the core: every built-in outside it runs in sync mode."""
+
+    sync_capable = True
+    async_capable = False
+
+    def __init__(self, get_response: Any) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: Any) -> Any:
+        return self.get_response(request)
+
+
+async def test_default_stack_in_sync_mode(path_kind):
+    stack = [*DEFAULT_STACK, "tests.middleware.test_stack.SyncOnly"]
+    async with serve(stack, path_kind) as client:
+        assert not any(client.app.middleware_modes.values())
+        token = (await client.get("/token/")).text
+        await client.get("/session/set/", params={"user": "ada"})
+        posted = await client.post("/form/", data={"csrfmiddlewaretoken": token, "name": "s"})
+        assert posted.text == "posted s"
+        assert (await client.get("/session/get/")).json() == {"user": "ada"}
+        assert (await client.post("/form/", data={"name": "s"})).status_code == 403
+        plain = await client.get("/untouched/")
+        assert plain.headers["X-Frame-Options"] == "DENY"
+        assert (await client.get("/products/3")).headers["Location"] == "/products/3/"
