@@ -161,6 +161,15 @@ async def test_get_object_or_404_with_model_manager_and_queryset(products):
         await get(Product, name="Bell")
 
 
+@pytest.mark.parametrize("big", [10**30, -(10**30), 2**63])
+async def test_out_of_range_ids_are_404_not_500(products, big):
+    # BAD_INPUT row 41: <int:id> accepts 30 digits; the lookup must not overflow the driver.
+    with pytest.raises(Http404):
+        await aget_object_or_404(Product, id=big)
+    with pytest.raises(Http404):
+        await sync_to_async(get_object_or_404)(Product, id=big)
+
+
 async def test_aget_object_or_404(products):
     assert (await aget_object_or_404(Product, id=2)).price == Decimal("5.00")
     assert (await aget_object_or_404(Product.objects.all(), id=3)).name == "Bell"

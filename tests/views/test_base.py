@@ -179,3 +179,10 @@ def test_decorated_dispatch_marks_the_view():
     view = Exempt.as_view()
     assert view.csrf_exempt is True
     assert view(make_request()).content == b"ok"
+
+
+def test_log_lines_escape_control_characters(caplog):
+    # BAD_INPUT row 44: a path with %0a / %1b must not forge or colour log lines.
+    caplog.set_level("WARNING", logger="asgi_cycle.request")
+    Greeting.as_view()(make_request("PUT", path="/x\nFAKE\x1b[31m"))
+    assert caplog.messages == ["Method Not Allowed (PUT): /x\\nFAKE\\x1b[31m"]

@@ -119,3 +119,9 @@ async def test_condition_with_naive_datetime_and_none():
     response = await call(wrapped, make_request())
     assert response["Last-Modified"] == LAST_HTTP
     assert "ETag" not in response.headers
+
+
+async def test_log_lines_escape_control_characters(caplog):
+    caplog.set_level("WARNING", logger="asgi_cycle.request")
+    await call(require_GET(async_view), make_request("POST", path="/a\r\nb"))
+    assert caplog.messages == ["Method Not Allowed (POST): /a\\r\\nb"]

@@ -96,3 +96,9 @@ def test_redirect_view_answers_every_method(method):
 def test_redirect_view_without_target_is_gone():
     response = RedirectView.as_view()(make_request())
     assert response.status_code == 410
+
+
+def test_gone_is_logged_with_the_path_escaped(caplog):
+    caplog.set_level("WARNING", logger="asgi_cycle.request")
+    RedirectView.as_view()(make_request(path="/old\n"))
+    assert caplog.messages == ["Gone: /old\\n"]

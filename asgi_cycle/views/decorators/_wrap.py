@@ -1,4 +1,4 @@
-"""``after_view``: a decorator that edits the response, keeping the view sync or async."""
+"""Helpers for view decorators that keep the view sync or async, and for their log lines."""
 
 from __future__ import annotations
 
@@ -9,6 +9,11 @@ from typing import Any, TypeVar
 from asgi_cycle.utils.asyncio import is_async_callable
 
 V = TypeVar("V", bound=Callable[..., Any])
+
+
+def escaped_path(request: Any) -> str:
+    """``request.path`` with control characters escaped, safe to put in a log line."""
+    return str(request.path).encode("unicode_escape").decode("ascii")
 
 
 def after_view(process: Callable[[Any, Any], Any], name: str) -> Callable[[V], V]:
@@ -70,4 +75,4 @@ def mark_view(view_func: V, **attributes: Any) -> V:
     return wrapper  # type: ignore[no-any-return]
 
 
-__all__ = ["after_view", "mark_view"]
+__all__ = ["after_view", "escaped_path", "mark_view"]

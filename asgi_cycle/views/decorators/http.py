@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 from asgi_cycle.http import HttpRequest, HttpResponseNotAllowed
 from asgi_cycle.utils.asyncio import is_async_callable
 from asgi_cycle.utils.http import http_date, quote_etag
+from asgi_cycle.views.decorators._wrap import escaped_path
 
 logger = logging.getLogger("asgi_cycle.request")
 
@@ -25,7 +26,7 @@ def _not_allowed(request: HttpRequest, allowed: list[str]) -> HttpResponseNotAll
     logger.warning(
         "Method Not Allowed (%s): %s",
         request.method,
-        request.path,
+        escaped_path(request),
         extra={"status_code": 405, "request": request},
     )
     return HttpResponseNotAllowed(allowed)

@@ -28,6 +28,7 @@ from asgi_cycle.http import (
 from asgi_cycle.template.response import TemplateResponse
 from asgi_cycle.urls import reverse
 from asgi_cycle.utils.asyncio import is_async_callable
+from asgi_cycle.views.decorators._wrap import escaped_path
 
 logger = logging.getLogger("asgi_cycle.request")
 
@@ -158,7 +159,7 @@ class View:
         logger.warning(
             "Method Not Allowed (%s): %s",
             request.method,
-            request.path,
+            escaped_path(request),
             extra={"status_code": 405, "request": request},
         )
         response = HttpResponseNotAllowed(self._allowed_methods())
@@ -255,7 +256,9 @@ class RedirectView(View):
             if self.permanent:
                 return HttpResponsePermanentRedirect(url)
             return HttpResponseRedirect(url)
-        logger.warning("Gone: %s", request.path, extra={"status_code": 410, "request": request})
+        logger.warning(
+            "Gone: %s", escaped_path(request), extra={"status_code": 410, "request": request}
+        )
         return HttpResponseGone()
 
     def head(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
