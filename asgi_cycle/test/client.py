@@ -10,6 +10,7 @@ give the same bytes. ``app`` defaults to ``get_asgi_application()``.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import unquote_to_bytes
 
 import anyio.to_thread
 import httpx
@@ -26,12 +27,28 @@ def _default_app() -> ASGIApp:
     return get_asgi_application()
 
 
+def _send_wsgi(wsgi_app: Any, request: httpx.Request) -> httpx.Response:
+    """Send ``request`` to ``wsgi_app`` with httpx's WSGI transport, ``PATH_INFO`` fixed.
+
+    httpx decodes the percent-escaped path as UTF-8; PEP 3333 servers decode the
+    raw bytes as latin-1, so a path with non-ASCII or invalid UTF-8 bytes must
+    reach the app the way Gunicorn would pass it.
+    """
+    raw_path = request.url.raw_path.split(b"?", 1)[0]
+    path_info = unquote_to_bytes(raw_path).decode("latin-1")
+
+    def with_raw_path(environ: dict[str, Any], start_response: Any) -> Any:
+        environ["PATH_INFO"] = path_info
+        return wsgi_app(environ, start_response)
+
+    return httpx.WSGITransport(app=with_raw_path).handle_request(request)
+
+
 class _ThreadedWSGITransport(httpx.AsyncBaseTransport):
     """httpx's WSGI transport is sync only; run it in a worker thread."""
 
     def __init__(self, wsgi_app: Any) -> None:
         self.wsgi_app = wsgi_app
-        self._sync = httpx.WSGITransport(app=wsgi_app)
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         body = await request.aread()
@@ -40,7 +57,7 @@ class _ThreadedWSGITransport(httpx.AsyncBaseTransport):
             sync_request = httpx.Request(
                 request.method, request.url, headers=request.headers, content=body
             )
-            response = self._sync.handle_request(sync_request)
+            response = _send_wsgi(self.wsgi_app, sync_request)
             content = response.read()
             return httpx.Response(response.status_code, headers=response.headers, content=content)
 
@@ -50,6 +67,21 @@ class _ThreadedWSGITransport(httpx.AsyncBaseTransport):
         close = getattr(self.wsgi_app, "close", None)
         if close is not None:
             await anyio.to_thread.run_sync(close)
+
+
+class _PerRequestWSGITransport(httpx.BaseTransport):
+    """The sync client's WSGI transport."""
+
+    def __init__(self, wsgi_app: Any) -> None:
+        self.wsgi_app = wsgi_app
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        return _send_wsgi(self.wsgi_app, request)
+
+    def close(self) -> None:
+        close = getattr(self.wsgi_app, "close", None)
+        if close is not None:
+            close()
 
 
 class _PortalASGITransport(httpx.BaseTransport):
@@ -103,7 +135,7 @@ class Client(httpx.Client):
         self.wsgi = wsgi
         transport: httpx.BaseTransport
         if wsgi:
-            transport = httpx.WSGITransport(app=_transport_for(self.app, True))
+            transport = _PerRequestWSGITransport(_transport_for(self.app, True))
         else:
             transport = _PortalASGITransport(self.app)
         kwargs.setdefault("base_url", BASE_URL)

@@ -233,3 +233,15 @@ async def test_head_sends_headers_without_body(path_kind):
     assert response.status_code == 200
     assert response.content == b""
     assert response.headers["content-length"] == str(len("sync view"))
+
+
+async def test_root_path_is_the_script_prefix_for_reverse():
+    import httpx
+
+    transport = httpx.ASGITransport(app=get_asgi_application(), root_path="/mount")
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        mounted = await client.get("/mount/where/")
+    async with AsyncClient(get_asgi_application()) as client:
+        plain = await client.get("/where/")
+    assert mounted.text == "/mount/where/ /where/ /mount/where/"
+    assert plain.text == "/where/ /where/ /where/"

@@ -10,7 +10,7 @@ from asgi_cycle.core.exceptions import (
 )
 from asgi_cycle.http import Http404, HttpResponse, StreamingHttpResponse
 from asgi_cycle.template.response import TemplateResponse
-from asgi_cycle.urls import path
+from asgi_cycle.urls import path, reverse
 
 events: list[str] = []
 threads: dict[str, int] = {}
@@ -84,7 +84,12 @@ def stream_sync(request):
     return StreamingHttpResponse(f"part{i};" for i in range(3))
 
 
+def where(request):
+    return HttpResponse(f"{request.path} {request.path_info} {reverse('where')}")
+
+
 urlpatterns = [
+    path("where/", where, name="where"),
     path("async/", async_view),
     path("sync/", sync_view),
     path("convert/<int:id>/<slug:slug>/", converted),

@@ -71,25 +71,24 @@ class File:
 
     def __iter__(self) -> Iterator[bytes]:
         """The content line by line (``\\n``, ``\\r\\n`` or ``\\r`` endings kept)."""
-        buffer = b""
+        pending: bytes | None = None
         for chunk in self.chunks():
             for line in chunk.splitlines(True):
-                if buffer:
-                    if buffer.endswith(b"\r") and line.startswith(b"\n"):
-                        yield buffer + b"\n"
-                        line = line[1:]
-                        buffer = b""
-                        if not line:
-                            continue
+                if pending is not None:
+                    if pending.endswith(b"\r") and line != b"\n":
+                        # The pending line ended with a lone CR: it is complete.
+                        yield pending
                     else:
-                        line = buffer + line
-                        buffer = b""
-                if line.endswith((b"\n", b"\r")):
+                        # Either it continues, or this is the LF of a CRLF cut by the chunk.
+                        line = pending + line
+                    pending = None
+                # A trailing CR might be the first half of a CRLF: wait for the next chunk.
+                if line.endswith(b"\n"):
                     yield line
                 else:
-                    buffer = line
-        if buffer:
-            yield buffer
+                    pending = line
+        if pending is not None:
+            yield pending
 
     def __enter__(self) -> File:
         return self

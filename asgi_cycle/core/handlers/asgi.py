@@ -39,6 +39,7 @@ from asgi_cycle.core.handlers.exception import aresponse_for_exception
 from asgi_cycle.core.handlers.static import StaticFilesServer
 from asgi_cycle.core.tracing import Trace, current_trace, recent
 from asgi_cycle.types import Message, Receive, Scope, Send
+from asgi_cycle.urls import set_script_prefix
 from asgi_cycle.utils.asyncio import sync_to_async
 from asgi_cycle.views.cycle import CYCLE_PAGE_PATH, cycle_page
 
@@ -167,6 +168,9 @@ class ASGIHandler(BaseHandler):
         """Read the body, build the request, run the onion; None if the client left."""
         chain = self._middleware_chain
         assert chain is not None  # built in __init__
+        # reverse() prefixes URLs with the mount point; set on every request, since
+        # requests can share a task (and so a context) under some servers and clients.
+        set_script_prefix(scope.get("root_path") or "/")
         method = scope["method"]
         if method in _BODYLESS_METHODS:
             for name, value in scope["headers"]:

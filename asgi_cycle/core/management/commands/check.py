@@ -46,11 +46,10 @@ def _apps() -> list[str]:
 
 def _middleware_and_urls() -> list[str]:
     from asgi_cycle.core.asgi import get_asgi_application
-    from asgi_cycle.urls import get_resolver
+    from asgi_cycle.urls.checks import check_url_config
 
     get_asgi_application()
-    get_resolver().url_patterns  # noqa: B018 - importing the URLconf validates it
-    return []
+    return check_url_config()
 
 
 def _templates() -> list[str]:
@@ -91,8 +90,10 @@ def handle(args: argparse.Namespace) -> int:
         problems.extend(f"[{name}] {p}" for p in found)
     for problem in problems:
         print(problem)
+    # Django's check ids: "urls.W002" is a warning, "urls.E007" an error.
+    errors = [p for p in problems if ".W0" not in p.split(":", 1)[0]]
     if problems:
-        print(f"System check identified {len(problems)} issue(s).")
-        return 1
+        print(f"System check identified {len(problems)} issue(s), {len(errors)} error(s).")
+        return 1 if errors else 0
     print("System check identified no issues.")
     return 0
