@@ -25,7 +25,9 @@ closes the iterator early, then reports ``http.disconnect``.
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+import io
+import os
+from typing import Any, BinaryIO
 
 from asgi_cycle.types import Message, RawHeaders
 
@@ -44,7 +46,7 @@ class Exchange:
         "headers",
         "input",
         "loop",
-        "path",
+        "file",
         "remaining",
         "resume",
         "status",
@@ -72,7 +74,7 @@ class Exchange:
         self.chunks: list[bytes] = []
         self.complete = False
         self.closed = False
-        self.path: str | None = None
+        self.file: BinaryIO | None = None  # pathsend / zerocopysend: the server sends it
         self.wakeup: asyncio.Future[None] | None = None
         self.resume: asyncio.Future[None] | None = None
         self.waiters: list[asyncio.Future[None]] = []
@@ -147,10 +149,14 @@ class Exchange:
                 raise RuntimeError("ASGI app sent http.response.start twice.")
             self.status = int(message["status"])
             self.headers = list(message.get("headers", ()))
-        elif kind == "http.response.pathsend":
+        elif kind == "http.response.pathsend" or kind == "http.response.zerocopysend":
             if self.status is None or self.complete:
-                raise RuntimeError("http.response.pathsend out of order.")
-            self.path = str(message["path"])
+                raise RuntimeError(f"{kind} out of order.")
+            if kind == "http.response.pathsend":
+                # The loop is this request's own thread: blocking it blocks no one else.
+                self.file = open(message["path"], "rb")  # noqa: ASYNC230
+            else:
+                self.file = _reopen(message)
             self.complete = True
             self._wake()
         else:
@@ -184,6 +190,23 @@ class Exchange:
         for waiter in self.waiters:
             if not waiter.done():
                 waiter.set_result(None)
+
+
+def _reopen(message: Message) -> BinaryIO:
+    """The zerocopysend file on a descriptor of its own, positioned as asked.
+
+    The app may close its file object as soon as ``send`` returns (it did hand
+    it over), while the server reads it later: a duplicated descriptor outlives it.
+    """
+    file = message["file"]
+    if "offset" in message:
+        file.seek(message["offset"])
+    copy = os.fdopen(os.dup(file.fileno()), "rb")
+    count = message.get("count")
+    if count is None:
+        return copy
+    with copy:  # a part of the file only: rare, so read it rather than wrap it
+        return io.BytesIO(copy.read(count))
 
 
 __all__ = ["Exchange"]

@@ -36,6 +36,26 @@ HOP_BY_HOP = frozenset(
 )
 
 
+#: ``HTTP_X_FOO`` -> ``b"x-foo"``, filled as keys are seen (header names are few).
+_HEADER_NAMES: dict[str, bytes] = {}
+_CGI_DUPLICATES = frozenset({"HTTP_CONTENT_TYPE", "HTTP_CONTENT_LENGTH"})
+
+
+def _header_name(key: str) -> bytes:
+    name = key[5:].lower().replace("_", "-").encode("latin-1")
+    if len(_HEADER_NAMES) < 512:  # a client sending endless new names cannot grow it
+        _HEADER_NAMES[key] = name
+    return name
+
+
+# Files handed over whole are given to the server's wsgi.file_wrapper (sendfile).
+_EXTENSIONS: dict[str, Any] = {"http.response.pathsend": {}}
+_EXTENSIONS_SENDFILE: dict[str, Any] = {
+    "http.response.pathsend": {},
+    "http.response.zerocopysend": {},
+}
+
+
 class BadEnviron(ValueError):
     """The environ describes a request that cannot be turned into a scope (answer 400)."""
 
@@ -48,11 +68,14 @@ def build_scope(environ: dict[str, Any], state: dict[str, Any]) -> Scope:
     path = root_path + _text(path_info)
 
     headers: RawHeaders = []
+    names = _HEADER_NAMES
     for key, value in environ.items():
-        if key[:5] == "HTTP_":
-            if key == "HTTP_CONTENT_TYPE" or key == "HTTP_CONTENT_LENGTH":
-                continue  # the CGI keys below are the authoritative ones
-            headers.append((key[5:].lower().replace("_", "-").encode(), _bytes(value)))
+        name = names.get(key)
+        if name is None:
+            if key[:5] != "HTTP_" or key in _CGI_DUPLICATES:
+                continue
+            name = _header_name(key)
+        headers.append((name, value.encode("latin-1") if value.isascii() else _bytes(value)))
     content_type = environ.get("CONTENT_TYPE")
     if content_type:
         headers.append((b"content-type", _bytes(content_type)))
@@ -75,7 +98,7 @@ def build_scope(environ: dict[str, Any], state: dict[str, Any]) -> Scope:
         "headers": headers,
         "server": _server(environ),
         "client": _client(environ),
-        "extensions": {"http.response.pathsend": {}},
+        "extensions": _EXTENSIONS_SENDFILE if "wsgi.file_wrapper" in environ else _EXTENSIONS,
         "state": state.copy(),
         "wsgi_environ": environ,
     }

@@ -20,7 +20,7 @@ import asyncio
 import io
 import logging
 from collections.abc import Callable, Coroutine, Iterable, Iterator
-from typing import Any, cast
+from typing import Any, BinaryIO, cast
 from wsgiref.util import FileWrapper
 
 from a2wsgi.asgi import StatusStringMapping
@@ -77,9 +77,9 @@ class WSGIShim:
         status = exchange.status
         if exchange.complete and status is not None:
             start_response(StatusStringMapping[status], wsgi_headers(exchange.headers))
-            if exchange.path is not None:
+            if exchange.file is not None:
                 self._finish(exchange, task)
-                return _file_body(environ, exchange.path)
+                return _file_body(environ, exchange.file)
             if task.done():
                 _log_late_error(task)
                 return exchange.chunks
@@ -96,6 +96,10 @@ class WSGIShim:
         if not task.done():  # pragma: no cover - pump() only returns for output or an end
             self._finish(exchange, task)
         error = None if task.cancelled() else task.exception()
+        if error is None and exchange.closed:
+            # The client left mid-body and the app gave up, as it should: nobody is
+            # listening, so no page and no error log.
+            return _reply(start, 400, [*_PLAIN, (b"content-length", b"0")], b"")
         if not isinstance(error, Exception):
             error = RuntimeError("ASGI app returned without completing the response.")
         return _reply(start, *_error_page(self.app, scope, error, exchange.loop))
@@ -198,8 +202,7 @@ def _bad_request_page(app: ASGIApp) -> tuple[int, RawHeaders, bytes]:
     return 400, [*_PLAIN, (b"content-length", b"11")], b"Bad Request"
 
 
-def _file_body(environ: Environ, path: str) -> Iterable[bytes]:
-    file = open(path, "rb")  # closed by the server, through the wrapper
+def _file_body(environ: Environ, file: BinaryIO) -> Iterable[bytes]:
     wrapper = environ.get("wsgi.file_wrapper")
     if wrapper is not None:
         # Returned as is: servers recognise their own wrapper and use sendfile().
