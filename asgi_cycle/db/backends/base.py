@@ -27,12 +27,14 @@ from sqlalchemy.sql import ClauseElement
 from sqlalchemy.sql.dml import UpdateBase, ValuesBase
 from sqlalchemy.sql.elements import TextClause
 from sqlalchemy.sql.selectable import SelectBase
+from sqlalchemy.util import LRUCache
 
 __all__ = [
     "Backend",
     "BackendConnection",
     "Query",
     "build_query",
+    "compile_cached",
     "is_write",
     "returns_rows",
 ]
@@ -115,6 +117,39 @@ def is_write(query: ClauseElement) -> bool:
     if isinstance(query, TextClause):
         return _first_word(query) not in _READ_KEYWORDS
     return True
+
+
+def compile_cached(
+    query: ClauseElement, dialect: Dialect, cache: LRUCache[Any, Any]
+) -> tuple[str, list[Any], Any]:
+    """SQL text, positional arguments and the Compiled object for ``query``.
+
+    Statements are compiled once per structure (SQLAlchemy's cache keys, as an
+    Engine uses them) and their values bound afresh on each call; IN lists are
+    expanded per call. Bind processors run as SQLAlchemy's execution context runs them.
+    """
+    compiled: Any
+    compiled, extracted, collected, _ = query._compile_w_cache(
+        dialect, compiled_cache=cache, column_keys=[]
+    )
+    if collected is not None:
+        params = compiled.construct_params(
+            extracted_parameters=extracted, _collected_params=collected
+        )
+    else:
+        params = compiled.construct_params(extracted_parameters=extracted)
+    if compiled.literal_execute_params or compiled.post_compile_params:
+        state = compiled.construct_expanded_state(params)
+        sql, positions = state.statement, state.positiontup
+        values, processors = state.parameters, state.processors
+    else:
+        sql, positions = compiled.string, compiled.positiontup
+        values, processors = params, compiled._bind_processors
+    args = [
+        processors[key](values[key]) if key in processors else values[key]
+        for key in positions or ()
+    ]
+    return sql, args, compiled
 
 
 def count_params(args: Sequence[Any] | Mapping[str, Any]) -> int:

@@ -17,17 +17,25 @@ from databases.backends.postgres import PostgresConnection
 from sqlalchemy.engine import URL
 from sqlalchemy.engine.interfaces import Dialect
 from sqlalchemy.sql import ClauseElement
+from sqlalchemy.sql.ddl import ExecutableDDLElement
+from sqlalchemy.util import LRUCache
 
-from asgi_cycle.db.backends.base import returns_rows
+from asgi_cycle.db.backends.base import compile_cached, returns_rows
 
 __all__ = ["PostgresBackend", "PostgresPooledConnection", "make_dialect"]
 
 _POOL_OPTIONS = {"min_size", "max_size", "ssl"}
 
 
+class _CachingDialect(psycopg_dialect):
+    """``databases``' dialect, opted into SQLAlchemy's compiled-statement cache."""
+
+    supports_statement_cache = True
+
+
 def make_dialect() -> Dialect:
-    """The SQLAlchemy dialect statements are compiled with (the one ``databases`` uses)."""
-    dialect: Any = psycopg_dialect(paramstyle="pyformat")  # type: ignore[no-untyped-call]
+    """``databases``' PostgreSQL dialect, rendering asyncpg's ``$1`` placeholders directly."""
+    dialect: Any = _CachingDialect(paramstyle="numeric_dollar")  # type: ignore[no-untyped-call]
     dialect.implicit_returning = True
     dialect.supports_native_enum = True
     dialect.supports_smallserial = True
@@ -69,6 +77,15 @@ class PostgresPooledConnection(PostgresConnection):
         assert self._connection is not None, "Connection is not acquired"
         await self._connection.execute(sql)
 
+    def _compile(self, query: ClauseElement) -> tuple[str, list[Any], Any]:
+        # Cached by structure; also avoids databases' %-formatting of the SQL.
+        if isinstance(query, ExecutableDDLElement):
+            ddl: Any = query.compile(dialect=self._dialect)
+            return ddl.string, [], None
+        cache = self._database.compiled_cache  # type: ignore[attr-defined]
+        sql, args, compiled = compile_cached(query, self._dialect, cache)
+        return sql, args, compiled._result_columns
+
     def compile_for_log(self, query: ClauseElement) -> tuple[str, int]:
         """The SQL text and parameter count the query log shows."""
         sql, args, _ = self._compile(query)
@@ -85,6 +102,8 @@ class PostgresBackend(_DatabasesPostgresBackend):
         self._sa_url = url
         self.dialect = dialect
         self._dialect = dialect
+        #: Compiled statements by structure, shared by this pool's connections.
+        self.compiled_cache: LRUCache[Any, Any] = LRUCache(500)
 
     def _pool_kwargs(self) -> dict[str, Any]:
         url = self._sa_url

@@ -32,7 +32,7 @@ from sqlalchemy.sql import ClauseElement
 from sqlalchemy.sql.ddl import ExecutableDDLElement
 from sqlalchemy.util import LRUCache
 
-from asgi_cycle.db.backends.base import returns_rows
+from asgi_cycle.db.backends.base import compile_cached, returns_rows
 
 __all__ = ["PooledSQLiteConnection", "SQLiteBackend", "SQLitePool", "make_dialect"]
 
@@ -229,27 +229,7 @@ class PooledSQLiteConnection(SQLiteConnection):
         if isinstance(query, ExecutableDDLElement):
             ddl: Any = query.compile(dialect=self._dialect)
             return ddl.string, [], None, CompilationContext(context)
-        compiled: Any
-        compiled, extracted, collected, _ = query._compile_w_cache(
-            self._dialect, compiled_cache=self._pool.compiled_cache, column_keys=[]
-        )
-        if collected is not None:
-            params = compiled.construct_params(
-                extracted_parameters=extracted, _collected_params=collected
-            )
-        else:
-            params = compiled.construct_params(extracted_parameters=extracted)
-        if compiled.literal_execute_params or compiled.post_compile_params:
-            state = compiled.construct_expanded_state(params)
-            sql, positions = state.statement, state.positiontup
-            values, processors = state.parameters, state.processors
-        else:
-            sql, positions = compiled.string, compiled.positiontup
-            values, processors = params, compiled._bind_processors
-        args = [
-            processors[key](values[key]) if key in processors else values[key]
-            for key in positions or ()
-        ]
+        sql, args, compiled = compile_cached(query, self._dialect, self._pool.compiled_cache)
         context.result_column_struct = (
             compiled._result_columns,
             compiled._ordered_columns,
