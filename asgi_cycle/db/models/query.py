@@ -10,13 +10,15 @@ so they work in sync views (worker threads) and scripts, and raise
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 import sqlalchemy as sa
 
 from asgi_cycle.core.exceptions import FieldError, SynchronousOnlyOperation
+from asgi_cycle.db.models import compiler
 from asgi_cycle.db.models._db import connection
+from asgi_cycle.db.models.compiler import Decoder
 from asgi_cycle.db.models.deletion import delete_query
 from asgi_cycle.db.models.fields import Field
 from asgi_cycle.db.models.related import ForeignKey
@@ -29,7 +31,6 @@ if TYPE_CHECKING:
 M = TypeVar("M", bound="Model")
 REPR_OUTPUT_SIZE = 20
 BULK_BATCH_SIZE = 500
-Decoder = Callable[[Any], Any]
 
 
 def _lookup_text(kwargs: dict[str, Any]) -> str:
@@ -107,7 +108,7 @@ class QuerySet(Generic[M]):
     def select_related(self, *fields: str) -> QuerySet[M]:
         """Load these foreign keys in the same query (all non-null ones when none given)."""
         clone = self._clone()
-        paths = [tuple(f.split("__")) for f in fields] or _non_null_paths(self.model)
+        paths = [tuple(f.split("__")) for f in fields] or compiler.non_null_paths(self.model)
         for path in paths:
             model: type[Model] = self.model
             for i, name in enumerate(path):
@@ -175,39 +176,9 @@ class QuerySet(Generic[M]):
 
     def _select(self, ordered: bool = True) -> tuple[sa.Select[Any], Decoder]:
         """The SELECT statement and the function turning a row into a result."""
-        query = self.query
         if self._kind == "model":
-            return _model_select(self.model, query, ordered)
-        if query.distinct and query.order_by is None:
-            # DISTINCT over chosen columns: Meta.ordering's columns would change the rows
-            # (and PostgreSQL refuses ORDER BY columns missing from a DISTINCT list).
-            query = query.clone()
-            query.default_ordering = False
-        names = list(self._fields)
-        if not names:
-            fields = self.model._meta.concrete_fields
-            resolved = [query.resolve(f.attname)[0] for f in fields]
-            names = [f.attname for f in fields]
-        else:
-            resolved = []
-            for name in names:
-                found, rest = query.resolve(name, outer=True)
-                if rest:
-                    raise FieldError(f"Cannot resolve {name!r} into a field for values().")
-                resolved.append(found)
-        stmt = query.apply(sa.select(*[r.column for r in resolved]), ordered=ordered)
-        converters = [r.field.from_db_value for r in resolved]
-        if self._kind == "values":
-
-            def as_dict(row: Any) -> Any:
-                pairs = zip(names, converters, strict=True)
-                return {n: c(row[i]) for i, (n, c) in enumerate(pairs)}
-
-            return stmt, as_dict
-        if self._kind == "flat":
-            only = converters[0]
-            return stmt, lambda row: only(row[0])
-        return stmt, lambda row: tuple(c(row[i]) for i, c in enumerate(converters))
+            return compiler.model_select(self.model, self.query, ordered)
+        return compiler.values_select(self.query, self._fields, self._kind, ordered)
 
     # -- evaluation (async, written once) ----------------------------------------
 
@@ -529,86 +500,6 @@ class QuerySet(Generic[M]):
         if len(data) > REPR_OUTPUT_SIZE:
             shown.append("'...(remaining elements truncated)...'")
         return f"<{type(self).__name__} [{', '.join(shown)}]>"
-
-
-def _non_null_paths(model: type[Model], prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
-    """Every chain of non-null foreign keys (``select_related()`` with no names)."""
-    paths: list[tuple[str, ...]] = []
-    if len(prefix) >= 5:
-        return paths
-    for field in model._meta.concrete_fields:
-        if isinstance(field, ForeignKey) and not field.null:
-            path = (*prefix, field.name)
-            paths.append(path)
-            if field.related_model is not model:
-                paths.extend(_non_null_paths(field.related_model, path))
-    return paths
-
-
-_base_selects: dict[type[Model], sa.Select[Any]] = {}
-_decoders: dict[type[Model], Decoder] = {}
-
-
-def _base_select(model: type[Model]) -> sa.Select[Any]:
-    """``SELECT <every column> FROM <table>``, built once per model (Selects are immutable)."""
-    stmt = _base_selects.get(model)
-    if stmt is None:
-        table = model._meta.table
-        stmt = sa.select(*[table.c[f.column] for f in model._meta.concrete_fields])
-        _base_selects[model] = stmt
-    return stmt
-
-
-def _decoder(model: type[Model]) -> Decoder:
-    """Row -> instance for a plain model query (no select_related), built once per model."""
-    decode = _decoders.get(model)
-    if decode is None:
-        pairs = [(f.attname, f.from_db_value) for f in model._meta.concrete_fields]
-        from_db = model.from_db
-
-        def decode(row: Any) -> Model:
-            return from_db({name: convert(row[i]) for i, (name, convert) in enumerate(pairs)})
-
-        _decoders[model] = decode
-    return decode
-
-
-def _model_select(
-    model: type[Model], query: Query, ordered: bool = True
-) -> tuple[sa.Select[Any], Decoder]:
-    """SELECT every column of the model and of each select_related path."""
-    if not query.select_related:
-        return query.apply(_base_select(model), ordered=ordered), _decoder(model)
-    columns: list[Any] = []
-    plan: list[tuple[tuple[str, ...], type[Model], list[Field], int]] = []
-    for path in [(), *query.select_related]:
-        source = query.table if not path else query.joins[path].alias
-        target = model if not path else query.joins[path].field.related_model
-        fields = target._meta.concrete_fields
-        plan.append((path, target, fields, len(columns)))
-        columns.extend(source.c[f.column] for f in fields)
-    stmt = query.apply(sa.select(*columns), ordered=ordered)
-
-    def decode(row: Any) -> Model:
-        made: dict[tuple[str, ...], Model | None] = {}
-        for path, target, fields, start in plan:
-            values = {f.attname: f.from_db_value(row[start + i]) for i, f in enumerate(fields)}
-            pk = target._meta.pk
-            if path and pk is not None and values[pk.attname] is None:
-                obj = None
-            else:
-                obj = target.from_db(values)
-            made[path] = obj
-            if path:
-                parent = made[path[:-1]]
-                if parent is not None:
-                    parent._state.fields_cache[path[-1]] = obj
-        result = made[()]
-        if result is None:  # the base row always has a pk
-            raise TypeError("Row without a primary key.")
-        return result
-
-    return stmt, decode
 
 
 __all__ = ["QuerySet"]
