@@ -102,7 +102,7 @@ def measure(requests: int, repeats: int, budget: float) -> dict[str, float]:
     samples: dict[str, list[float]] = {name: [] for name in variants}
     deadline = time.monotonic() + budget
     try:
-        for name, app in variants.items():  # warm up
+        for app in variants.values():  # warm up
             per_request_us(app, max(50, requests // 20))
         for _ in range(repeats):
             for name, app in variants.items():

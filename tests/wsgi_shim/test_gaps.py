@@ -192,7 +192,8 @@ async def path_app(scope: dict[str, Any], receive: Any, send: Any) -> None:
     if scope["type"] != "http":
         raise RuntimeError
     await start(send)
-    await send({"type": "http.response.body", "body": scope["path"].encode() + b"?" + scope["query_string"]})
+    body = scope["path"].encode() + b"?" + scope["query_string"]
+    await send({"type": "http.response.body", "body": body})
 
 
 def test_invalid_utf8_path_is_a_400() -> None:
