@@ -375,3 +375,32 @@ def test_repr_and_close():
     assert repr(req) == "<ASGIRequest: GET '/p/'>"
     req.close()
     assert body.closed
+
+
+def test_httpheaders_name_conversions():
+    from asgi_cycle.http import HttpHeaders
+
+    assert HttpHeaders.parse_header_name("HTTP_X_REAL_IP") == "X-Real-Ip"
+    assert HttpHeaders.parse_header_name("CONTENT_LENGTH") == "Content-Length"
+    assert HttpHeaders.parse_header_name("REMOTE_ADDR") is None
+    assert HttpHeaders.to_wsgi_name("X-Real-Ip") == "HTTP_X_REAL_IP"
+    assert HttpHeaders.to_wsgi_name("content-type") == "CONTENT_TYPE"
+    assert HttpHeaders.to_asgi_name("X-Real-Ip") == "X_REAL_IP"
+    assert HttpHeaders.to_wsgi_names({"Accept": "a"}) == {"HTTP_ACCEPT": "a"}
+    assert HttpHeaders.to_asgi_names({"Accept": "a"}) == {"ACCEPT": "a"}
+
+
+def test_media_type_details():
+    from asgi_cycle.http.headers import MediaType
+
+    media = MediaType(b"text/html; q=0.8; level=1")
+    assert str(media) == "text/html; q=0.8; level=1"
+    assert repr(media) == "<MediaType: text/html; q=0.8; level=1>"
+    assert media.quality == 0.8
+    assert not media.is_all_types and MediaType("*/*").is_all_types
+    assert MediaType("a/b;q=x").quality == 1.0
+    assert MediaType("a/b;q=7").quality == 1.0
+    assert not media.match("")
+    assert not MediaType("text").match("text/html")
+    assert MediaType("text/*").match(MediaType("text/plain"))
+    assert not MediaType("image/*").match("text/plain")

@@ -397,3 +397,21 @@ def test_unsafe_redirects_are_disallowed(target):
     # BAD_INPUT 22.
     with pytest.raises(DisallowedRedirect):
         HttpResponseRedirect(target)
+
+
+def test_response_headers_mapping_details():
+    from asgi_cycle.http import ResponseHeaders
+
+    headers = ResponseHeaders({"A": "1"})
+    assert headers.pop("a") == "1"
+    assert headers.pop("a", "gone") == "gone"
+    with pytest.raises(KeyError):
+        headers.pop("a")
+    assert headers.setdefault("B", "2") == "2"
+    assert len(headers) == 1 and list(headers) == ["B"]
+    assert repr(headers) == "{'B': '2'}"
+    assert headers.__eq__(1) is NotImplemented
+    headers["X"] = b"\xff"  # any byte is latin-1
+    assert headers["x"] == "ÿ"
+    with pytest.raises(UnicodeDecodeError):
+        headers[b"N\xc3\xa4me"] = "v"  # type: ignore[index]  # names must be ASCII
