@@ -315,3 +315,23 @@ async def create_hits(db: DatabaseWrapper) -> None:
     """The ``hits`` table the views in tests.db.atomic_urls write to."""
     key = "INTEGER PRIMARY KEY" if db.vendor == "sqlite" else "SERIAL PRIMARY KEY"
     await db.execute(f"CREATE TABLE hits (id {key}, label TEXT)")
+
+
+async def test_cancelled_task_rolls_back_and_frees_the_connection(db: DatabaseWrapper) -> None:
+    await setup_table(db)
+    inside = asyncio.Event()
+
+    async def request() -> None:
+        async with atomic():
+            await db.execute(insert(1))
+            inside.set()
+            await asyncio.sleep(30)  # the client goes away while the view waits
+
+    task = asyncio.create_task(request())
+    await inside.wait()
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    # The write lock and the connection are free again: new writes go straight through.
+    await asyncio.wait_for(db.execute(insert(2)), timeout=10)
+    assert await ids(db) == [2]
