@@ -269,3 +269,36 @@ async def test_model_with_only_an_auto_key(orm: Any) -> None:
 
     world = await World.objects.acreate(randomnumber=3)
     assert world.pk == 1 and (await World.objects.aget(pk=1)).randomnumber == 3
+
+
+async def test_orm_writes_follow_atomic_blocks(orm: Any) -> None:
+    from asgi_cycle.db import transaction
+
+    with pytest.raises(RuntimeError):
+        async with transaction.atomic():
+            await Author.objects.acreate(name="gone")
+            raise RuntimeError
+    assert await Author.objects.acount() == 0
+    async with transaction.atomic():
+        ann = await Author.objects.acreate(name="Ann")
+        await Book.objects.acreate(title="T", author=ann)
+        try:
+            async with transaction.atomic():
+                await ann.adelete()  # its own savepoint inside, then this block's
+                assert await Book.objects.acount() == 0
+                raise RuntimeError
+        except RuntimeError:
+            pass
+        assert await Book.objects.acount() == 1
+        await Author.objects.aget_or_create(name="Bob")
+    assert await Author.objects.acount() == 2
+
+    def sync_view() -> None:
+        with transaction.atomic():
+            Author.objects.create(name="Cy")
+            Author.objects.filter(name="Ann").update(name="Ann 2")
+            raise RuntimeError
+
+    with pytest.raises(RuntimeError):
+        await sync_to_async(sync_view)()
+    assert sorted(await Author.objects.values_list("name", flat=True).alist()) == ["Ann", "Bob"]

@@ -373,3 +373,14 @@ async def test_aiterator_latest_earliest(shop: Any) -> None:
         )
 
     assert await sync_to_async(sync_part)() == ("Drill", "Saw", ["Saw", "Drill", "Bread", "Axe"])
+
+
+async def test_concurrent_get_or_create_makes_one_row(orm: Any) -> None:
+    import asyncio
+
+    results = await asyncio.gather(
+        *[Category.objects.aget_or_create(name="Same") for _ in range(10)]
+    )
+    assert await Category.objects.acount() == 1
+    assert len({obj.pk for obj, _ in results}) == 1
+    assert sum(created for _, created in results) == 1
