@@ -28,12 +28,13 @@ import tempfile
 import time
 from collections.abc import AsyncIterator, Iterator
 from typing import IO, TYPE_CHECKING, Any
+from urllib.parse import unquote_to_bytes
 
 import anyio
 
 from asgi_cycle.conf import settings
 from asgi_cycle.core import signals
-from asgi_cycle.core.exceptions import RequestAborted, RequestDataTooBig
+from asgi_cycle.core.exceptions import BadRequest, RequestAborted, RequestDataTooBig
 from asgi_cycle.core.handlers.base import BaseHandler
 from asgi_cycle.core.handlers.exception import aresponse_for_exception
 from asgi_cycle.core.handlers.static import StaticFilesServer
@@ -171,6 +172,11 @@ class ASGIHandler(BaseHandler):
         # reverse() prefixes URLs with the mount point; set on every request, since
         # requests can share a task (and so a context) under some servers and clients.
         set_script_prefix(scope.get("root_path") or "/")
+        if "\ufffd" in scope["path"] and _undecodable(scope):
+            return await aresponse_for_exception(
+                self.request_class(scope, io.BytesIO()),
+                BadRequest("The request path is not valid UTF-8."),
+            )
         method = scope["method"]
         if method in _BODYLESS_METHODS:
             for name, value in scope["headers"]:
@@ -193,6 +199,19 @@ class ASGIHandler(BaseHandler):
         response = await chain(request)
         response._resource_closers.append(request.close)
         return response
+
+
+def _undecodable(scope: Scope) -> bool:
+    """Whether the raw path has percent-escapes that are not UTF-8 (servers decode them
+    with replacement characters; such a path names nothing and is answered 400)."""
+    raw = scope.get("raw_path")
+    if raw is None:
+        return False
+    try:
+        unquote_to_bytes(raw.split(b"?", 1)[0]).decode("utf-8")
+    except UnicodeDecodeError:
+        return True
+    return False
 
 
 async def _refusal(request: Any, exc: Exception) -> HttpResponseBase:
