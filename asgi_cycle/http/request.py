@@ -444,13 +444,18 @@ class ASGIRequest(HttpRequest):
         self.method = scope["method"].upper()
         path: str = scope["path"]
         root_path: str = scope.get("root_path", "")
-        self.path = path
-        if root_path and path.startswith(root_path):
-            self.script_name = root_path
-            self.path_info = path[len(root_path) :] or "/"
-        else:
+        if not root_path:
             self.script_name = ""
+            self.path = self.path_info = path
+            return
+        # ASGI's path includes root_path; servers before that rule sent it without.
+        self.script_name = root_path
+        if path == root_path or path.startswith(root_path.rstrip("/") + "/"):
+            self.path_info = path[len(root_path.rstrip("/")) :] or "/"
+            self.path = path
+        else:
             self.path_info = path
+            self.path = root_path.rstrip("/") + path
 
     def _get_scheme(self) -> str:
         return str(self.scope.get("scheme") or "http")
@@ -571,4 +576,14 @@ def _add_headers(meta: dict[str, Any], raw_headers: Any, cap: int | None) -> set
     return refused
 
 
-__all__ = ["ASGIRequest", "HttpRequest", "RawPostDataException", "UnreadablePostError"]
+__all__ = [
+    "ASGIRequest",
+    "HttpHeaders",
+    "HttpRequest",
+    "MediaType",
+    "QueryDict",
+    "RawPostDataException",
+    "UnreadablePostError",
+    "split_domain_port",
+    "validate_host",
+]

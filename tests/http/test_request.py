@@ -65,9 +65,19 @@ def test_meta_without_client_or_server():
     assert req.META["SERVER_PORT"] == "0"
 
 
-def test_root_path_equal_to_path_gives_slash():
-    req = request(path="/app", root_path="/app")
-    assert req.path_info == "/"
+@pytest.mark.parametrize(
+    ("path", "root", "full", "info"),
+    [
+        ("/app", "/app", "/app", "/"),
+        ("/app/", "/app", "/app/", "/"),
+        ("/app/x/", "/app/", "/app/x/", "/x/"),
+        ("/application/x/", "/app", "/app/application/x/", "/application/x/"),
+        ("/x/", "/app", "/app/x/", "/x/"),  # a server that leaves root_path out of path
+    ],
+)
+def test_script_prefix_handling(path, root, full, info):
+    req = request(path=path, root_path=root)
+    assert (req.path, req.path_info, req.META["SCRIPT_NAME"]) == (full, info, root)
 
 
 def test_repeated_headers_are_joined_cookie_with_semicolon():
