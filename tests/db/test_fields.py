@@ -249,3 +249,16 @@ async def test_big_auto_field_starts_at_one(orm: object) -> None:
     first = await Publisher.objects.acreate(name="a")
     second = await Publisher.objects.acreate(name="b")
     assert (first.pk, second.pk) == (1, 2)
+
+
+async def test_naive_datetimes_are_in_time_zone(orm: object) -> None:
+    from asgi_cycle.test.utils import override_settings
+
+    field = Event._meta.get_field("when")
+    with override_settings(TIME_ZONE="America/New_York"):
+        value = field.to_python(datetime.datetime(2024, 7, 1, 12, 0))
+        assert value == datetime.datetime(2024, 7, 1, 16, 0, tzinfo=UTC)
+        event = await Event.objects.acreate(when=datetime.datetime(2024, 1, 1, 9, 0))
+    fetched = await Event.objects.aget(pk=event.pk)
+    assert fetched.when == datetime.datetime(2024, 1, 1, 14, 0, tzinfo=UTC)
+    assert field.to_python(datetime.datetime(2024, 7, 1, 12, 0)).hour == 12  # UTC default

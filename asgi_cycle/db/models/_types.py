@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import functools
+import zoneinfo
 from decimal import Decimal
 from typing import Any
 
@@ -40,10 +42,22 @@ def quantize(value: Decimal, places: int) -> Decimal:
     return value.quantize(Decimal(1).scaleb(-places), context=EXACT)
 
 
+@functools.lru_cache(maxsize=8)
+def _zone(name: str) -> datetime.tzinfo:
+    return UTC if name == "UTC" else zoneinfo.ZoneInfo(name)
+
+
+def default_timezone() -> datetime.tzinfo:
+    """``settings.TIME_ZONE``: where a naive datetime is taken to be, as Django does."""
+    from asgi_cycle.conf import settings
+
+    return _zone(str(getattr(settings, "TIME_ZONE", "UTC") or "UTC"))
+
+
 def as_utc(value: datetime.datetime) -> datetime.datetime:
-    """The same instant, aware and in UTC; a naive value is taken to be UTC."""
+    """The same instant, aware and in UTC; a naive value is in ``settings.TIME_ZONE``."""
     if value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
+        value = value.replace(tzinfo=default_timezone())
     return value.astimezone(UTC)
 
 
@@ -146,7 +160,9 @@ def datetime_from_db(value: Any) -> datetime.datetime | None:
         value = datetime.datetime.fromisoformat(value)
     if not isinstance(value, datetime.datetime):
         raise TypeError(f"Cannot read {value!r} as a datetime.")
-    return as_utc(value)
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)  # stored in UTC (SQLite text)
+    return value.astimezone(UTC)
 
 
 __all__ = [
@@ -156,5 +172,6 @@ __all__ = [
     "as_utc",
     "quantize",
     "datetime_from_db",
+    "default_timezone",
     "decimal_from_db",
 ]

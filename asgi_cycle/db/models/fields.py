@@ -494,13 +494,14 @@ class DateTimeField(Field):
         return UTCDateTime()
 
     def to_python(self, value: Any) -> Any:
-        """Accept datetimes, dates and ISO 8601 strings; naive values are UTC."""
+        """Accept datetimes, dates and ISO 8601 strings; naive ones are in TIME_ZONE."""
         if value is None:
             return None
         if isinstance(value, datetime.datetime):
             return as_utc(value)
         if isinstance(value, datetime.date):
-            return datetime.datetime(value.year, value.month, value.day, tzinfo=datetime.UTC)
+            midnight = datetime.datetime(value.year, value.month, value.day)
+            return as_utc(midnight)
         if isinstance(value, str):
             try:
                 return as_utc(datetime.datetime.fromisoformat(value.strip()))
