@@ -202,6 +202,12 @@ class CsrfViewMiddleware(MiddlewareMixin):
         self.cookie_name: str = settings.CSRF_COOKIE_NAME
         self.header_name: str = settings.CSRF_HEADER_NAME
         trusted = list(settings.CSRF_TRUSTED_ORIGINS)
+        for origin in trusted:
+            if "://" not in origin:
+                raise ImproperlyConfigured(
+                    f"CSRF_TRUSTED_ORIGINS entries must start with a scheme: {origin!r} "
+                    f"should be like 'https://{origin}'."
+                )
         self.csrf_trusted_origins_hosts = [urlsplit(o).netloc.lstrip("*") for o in trusted]
         self.allowed_origins_exact = {o for o in trusted if "*" not in o}
         subdomains: defaultdict[str, list[str]] = defaultdict(list)

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from asgi_cycle.core.asgi import get_asgi_application
+from asgi_cycle.core.exceptions import ImproperlyConfigured
 from asgi_cycle.http import HttpResponse
 from asgi_cycle.http.multipartparser import MultiPartParserError
 from asgi_cycle.middleware.csrf import (
@@ -39,6 +40,12 @@ def check(request: Any, callback: Any = view) -> Any:
 
 def cookie(secret: str = SECRET) -> str:
     return f"csrftoken={secret}"
+
+
+@override_settings(CSRF_TRUSTED_ORIGINS=["example.com"])
+def test_trusted_origin_without_scheme_is_a_configuration_error():
+    with pytest.raises(ImproperlyConfigured, match="https://example.com"):
+        CsrfViewMiddleware(view)
 
 
 # -- tokens -------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from asgi_cycle.conf import settings
 from asgi_cycle.contrib.sessions.backends.base import SessionBase, UpdateError
 from asgi_cycle.contrib.sessions.exceptions import SessionInterrupted
+from asgi_cycle.core.exceptions import ImproperlyConfigured
 from asgi_cycle.utils.cache import patch_vary_headers
 from asgi_cycle.utils.deprecation import GetResponse, MiddlewareMixin
 from asgi_cycle.utils.http import http_date
@@ -33,8 +34,14 @@ class SessionMiddleware(MiddlewareMixin):
     nonblocking_hooks = True
 
     def __init__(self, get_response: GetResponse) -> None:
-        engine = importlib.import_module(settings.SESSION_ENGINE)
-        self.SessionStore: type[SessionBase] = engine.SessionStore
+        try:
+            engine = importlib.import_module(settings.SESSION_ENGINE)
+            self.SessionStore: type[SessionBase] = engine.SessionStore
+        except (ImportError, AttributeError) as exc:
+            raise ImproperlyConfigured(
+                f"SESSION_ENGINE {settings.SESSION_ENGINE!r} must name a module defining "
+                f"SessionStore: {exc}"
+            ) from exc
         # Engines with storage I/O (files, databases) must not run on the event loop.
         self.nonblocking_hooks = bool(getattr(self.SessionStore, "nonblocking", False))
         super().__init__(get_response)

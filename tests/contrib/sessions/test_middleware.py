@@ -6,6 +6,7 @@ import pytest
 
 from asgi_cycle.contrib.sessions.backends.signed_cookies import SessionStore
 from asgi_cycle.contrib.sessions.middleware import SessionMiddleware
+from asgi_cycle.core.exceptions import ImproperlyConfigured
 from asgi_cycle.http import HttpResponse
 from asgi_cycle.test import override_settings
 from tests.middleware.utils import call, make_request, serve
@@ -178,3 +179,9 @@ async def test_request_without_session_middleware_state_is_left_alone(mode):
 
     response = await call(SessionMiddleware, make_request(), view, mode)
     assert response.status_code == 200
+
+
+@override_settings(SESSION_ENGINE="asgi_cycle.no_such_engine")
+def test_bad_engine_is_a_configuration_error():
+    with pytest.raises(ImproperlyConfigured, match="SESSION_ENGINE"):
+        SessionMiddleware(lambda request: HttpResponse("ok"))
