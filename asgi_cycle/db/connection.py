@@ -59,6 +59,8 @@ class Pin:
     closed: bool = False
     needs_rollback: bool = False
     counter: int = 0
+    #: ``on_commit`` callbacks, each with the savepoints open when it was registered.
+    callbacks: list[tuple[tuple[str, ...], Any]] = field(default_factory=list)
 
 
 _pins: ContextVar[Mapping[DatabaseWrapper, Pin]] = ContextVar(
@@ -354,9 +356,15 @@ class DatabaseWrapper:
         pin.counter += 1
         name = f"s{pin.counter}"
         await self._control_pinned(pin, f"SAVEPOINT {name}")
+        pin.savepoints.append(name)
         return name
 
     async def _end_savepoint(self, pin: Pin, name: str, commit: bool) -> None:
+        if name in pin.savepoints:
+            del pin.savepoints[pin.savepoints.index(name) :]
+        if not commit:
+            # Callbacks registered inside the rolled-back savepoint will never commit.
+            pin.callbacks = [(sids, f) for sids, f in pin.callbacks if name not in sids]
         if commit:
             await self._control_pinned(pin, f"RELEASE SAVEPOINT {name}")
         else:

@@ -7,7 +7,11 @@ Rules (Django's):
 - a nested block opens a savepoint, released on normal exit and rolled back
   (alone) when an exception escapes it; ``savepoint=False`` skips the savepoint
   and instead dooms the whole transaction to roll back if the block fails;
-- ``durable=True`` refuses to run nested inside another block.
+- ``durable=True`` refuses to run nested inside another block;
+- ``set_rollback(True)`` makes the innermost block with a savepoint (or the
+  whole transaction) roll back on exit without an exception;
+- ``on_commit(func)`` runs ``func`` after the outermost commit, in the code that
+  left the block; it is dropped when its savepoint or the transaction rolls back.
 
 The same block works as ``with atomic():`` from sync code (a sync view's worker
 thread, a script), as ``async with atomic():`` on the loop, and as a decorator on
@@ -25,6 +29,7 @@ opts a view out.
 from __future__ import annotations
 
 import functools
+import inspect
 from collections.abc import Callable
 from contextvars import Token
 from dataclasses import dataclass
@@ -46,7 +51,10 @@ __all__ = [
     "TransactionManagementError",
     "atomic",
     "atomic_request",
+    "get_rollback",
     "non_atomic_requests",
+    "on_commit",
+    "set_rollback",
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -61,6 +69,23 @@ class _Entry:
     pin: Pin
     savepoint: str | None
     token: Token[Any] | None
+
+
+def _outcome(entry: _Entry, exc_type: type[BaseException] | None) -> bool:
+    """Commit (True) or roll back this level; Django's rules for the rollback flag."""
+    pin = entry.pin
+    if exc_type is None and not pin.needs_rollback:
+        return True
+    pin.needs_rollback = False
+    if entry.token is None and entry.savepoint is None:
+        # No savepoint at this level: only the enclosing transaction can undo it.
+        pin.needs_rollback = True
+    return False
+
+
+def _take_callbacks(pin: Pin) -> list[Callable[[], Any]]:
+    callbacks, pin.callbacks = pin.callbacks, []
+    return [callback for _, callback in callbacks]
 
 
 class Atomic:
@@ -108,17 +133,20 @@ class Atomic:
         tb: TracebackType | None,
     ) -> None:
         entry = self._entries.pop()
-        wrapper = entry.pin.wrapper
+        wrapper, commit = entry.pin.wrapper, _outcome(entry, exc_type)
         try:
             if entry.token is not None:
-                await wrapper._end(entry.pin, exc_type is None and not entry.pin.needs_rollback)
+                await wrapper._end(entry.pin, commit)
             elif entry.savepoint is not None:
-                await wrapper._end_savepoint(entry.pin, entry.savepoint, exc_type is None)
-            elif exc_type is not None:
-                entry.pin.needs_rollback = True
+                await wrapper._end_savepoint(entry.pin, entry.savepoint, commit)
         finally:
             if entry.token is not None:
                 _pins.reset(entry.token)
+        if entry.token is not None and commit:
+            for callback in _take_callbacks(entry.pin):
+                result = callback()
+                if inspect.isawaitable(result):
+                    await result
 
     # -- sync --------------------------------------------------------------
 
@@ -145,18 +173,18 @@ class Atomic:
         tb: TracebackType | None,
     ) -> None:
         entry = self._entries.pop()
-        wrapper = entry.pin.wrapper
+        wrapper, commit = entry.pin.wrapper, _outcome(entry, exc_type)
         try:
             if entry.token is not None:
-                commit = exc_type is None and not entry.pin.needs_rollback
                 run_sync(wrapper._end(entry.pin, commit))
             elif entry.savepoint is not None:
-                run_sync(wrapper._end_savepoint(entry.pin, entry.savepoint, exc_type is None))
-            elif exc_type is not None:
-                entry.pin.needs_rollback = True
+                run_sync(wrapper._end_savepoint(entry.pin, entry.savepoint, commit))
         finally:
             if entry.token is not None:
                 _pins.reset(entry.token)
+        if entry.token is not None and commit:
+            for callback in _take_callbacks(entry.pin):
+                callback()
 
     # -- decorator ---------------------------------------------------------
 
@@ -196,6 +224,36 @@ def atomic(
 def atomic_request(alias: str) -> Atomic:
     """The block the handler wraps a view in for ``ATOMIC_REQUESTS`` (``atomic(using=alias)``)."""
     return Atomic(alias)
+
+
+def _pin_or_error(using: str | None, what: str) -> Pin:
+    pin = current_pin(connections[using or DEFAULT_DB_ALIAS])
+    if pin is None:
+        raise TransactionManagementError(f"{what} only works inside an 'atomic' block.")
+    return pin
+
+
+def on_commit(func: Callable[[], Any], using: str | None = None) -> None:
+    """Call ``func`` after the outermost transaction commits (at once if none is open).
+
+    Dropped if the transaction, or the savepoint it was registered in, rolls back.
+    An async callable is awaited when the block is left with ``async with``.
+    """
+    pin = current_pin(connections[using or DEFAULT_DB_ALIAS])
+    if pin is None:
+        func()
+        return
+    pin.callbacks.append((tuple(pin.savepoints), func))
+
+
+def get_rollback(using: str | None = None) -> bool:
+    """Whether the current transaction is marked to roll back."""
+    return _pin_or_error(using, "The rollback flag").needs_rollback
+
+
+def set_rollback(rollback: bool, using: str | None = None) -> None:
+    """Mark (or unmark) the current atomic block to roll back when it exits."""
+    _pin_or_error(using, "The rollback flag").needs_rollback = rollback
 
 
 def non_atomic_requests(using: str | Callable[..., Any] | None = None) -> Any:

@@ -335,3 +335,69 @@ async def test_cancelled_task_rolls_back_and_frees_the_connection(db: DatabaseWr
     # The write lock and the connection are free again: new writes go straight through.
     await asyncio.wait_for(db.execute(insert(2)), timeout=10)
     assert await ids(db) == [2]
+
+
+async def test_on_commit_runs_after_the_outermost_commit(db: DatabaseWrapper) -> None:
+    from asgi_cycle.db.transaction import on_commit
+
+    await setup_table(db)
+    calls: list[str] = []
+
+    async def async_callback() -> None:
+        calls.append("async")
+
+    on_commit(lambda: calls.append("no transaction"))  # runs at once
+    async with atomic():
+        await db.execute(insert(1))
+        on_commit(lambda: calls.append("outer"))
+        async with atomic():
+            on_commit(lambda: calls.append("inner kept"))
+        with pytest.raises(Boom):
+            async with atomic():
+                on_commit(lambda: calls.append("inner rolled back"))
+                raise Boom
+        on_commit(async_callback)
+        assert calls == ["no transaction"]
+    assert calls == ["no transaction", "outer", "inner kept", "async"]
+
+    with pytest.raises(Boom):
+        async with atomic():
+            on_commit(lambda: calls.append("never"))
+            raise Boom
+    assert "never" not in calls
+
+
+async def test_on_commit_from_a_sync_view(db: DatabaseWrapper) -> None:
+    from asgi_cycle.db.transaction import on_commit
+
+    await setup_table(db)
+    calls: list[int] = []
+
+    def view() -> None:
+        with atomic():
+            run_sync(db.execute(insert(1)))
+            on_commit(lambda: calls.append(run_sync(db.fetch_val("SELECT count(*) FROM rows"))))
+            assert calls == []
+
+    await sync_to_async(view)()
+    assert calls == [1]  # ran after COMMIT, outside the transaction, and saw the row
+
+
+async def test_set_rollback_without_raising(db: DatabaseWrapper) -> None:
+    from asgi_cycle.db.transaction import get_rollback, set_rollback
+
+    await setup_table(db)
+    async with atomic():
+        await db.execute(insert(1))
+        async with atomic():
+            await db.execute(insert(2))
+            set_rollback(True)
+            assert get_rollback()
+        assert not get_rollback()  # the savepoint absorbed it
+    assert await ids(db) == [1]
+    async with atomic():
+        await db.execute(insert(3))
+        set_rollback(True)
+    assert await ids(db) == [1]
+    with pytest.raises(TransactionManagementError, match="inside an 'atomic' block"):
+        set_rollback(True)
