@@ -11,12 +11,8 @@ import asyncio
 from typing import Any
 
 from asgi_cycle.core.signals import setting_changed
-from asgi_cycle.db.connection import (
-    DEFAULT_DB_ALIAS,
-    ConnectionHandler,
-    DatabaseWrapper,
-    connections,
-)
+from asgi_cycle.db._handler import ConnectionHandler, connections
+from asgi_cycle.db.connection import DEFAULT_DB_ALIAS, DatabaseWrapper
 from asgi_cycle.db.querylog import QueryRecord
 
 __all__ = [

@@ -2,8 +2,9 @@
 
 Theory of operation:
 
-- ``connections[alias]`` builds a ``DatabaseWrapper`` from ``settings.DATABASES``
-  on first access; a ``setting_changed`` for DATABASES drops every wrapper.
+- ``connections[alias]`` (``asgi_cycle.db._handler``) builds a ``DatabaseWrapper``
+  from ``settings.DATABASES`` on first access; a ``setting_changed`` for DATABASES
+  drops every wrapper.
 - A wrapper owns no connection itself. On first use in an event loop it creates
   a backend (an SQLite or asyncpg pool) for that loop and keeps it in a dict
   keyed by the loop; a backend whose loop has closed is abandoned and replaced.
@@ -24,9 +25,8 @@ Theory of operation:
 from __future__ import annotations
 
 import asyncio
-import os
 import time
-from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -35,13 +35,11 @@ from typing import Any
 from sqlalchemy.engine.interfaces import Dialect
 from sqlalchemy.sql import ClauseElement
 
-from asgi_cycle.conf import settings
-from asgi_cycle.core.exceptions import ImproperlyConfigured
 from asgi_cycle.db import querylog
-from asgi_cycle.db._config import DatabaseConfig, parse_database_settings
+from asgi_cycle.db._config import DatabaseConfig
 from asgi_cycle.db.backends.base import Backend, BackendConnection, Query, build_query, is_write
 
-__all__ = ["DEFAULT_DB_ALIAS", "ConnectionHandler", "DatabaseWrapper", "Pin", "connections"]
+__all__ = ["DEFAULT_DB_ALIAS", "DatabaseWrapper", "Pin", "current_pin"]
 
 DEFAULT_DB_ALIAS = "default"
 
@@ -371,60 +369,3 @@ class DatabaseWrapper:
             await self._control_pinned(
                 pin, f"ROLLBACK TO SAVEPOINT {name}", f"RELEASE SAVEPOINT {name}"
             )
-
-
-class ConnectionHandler:
-    """``connections[alias]``: the wrapper for each ``settings.DATABASES`` entry."""
-
-    def __init__(self) -> None:
-        self._wrappers: dict[str, DatabaseWrapper] = {}
-
-    def __getitem__(self, alias: str) -> DatabaseWrapper:
-        wrapper = self._wrappers.get(alias)
-        if wrapper is not None:
-            return wrapper
-        databases = settings.DATABASES
-        if alias not in databases:
-            configured = ", ".join(repr(a) for a in databases) or "none"
-            raise ImproperlyConfigured(
-                f"The database alias {alias!r} is not in settings.DATABASES "
-                f"(configured: {configured}). Add it, e.g. DATABASES = {{{alias!r}: "
-                "{'URL': 'sqlite:///db.sqlite3'}}."
-            )
-        wrapper = DatabaseWrapper(parse_database_settings(alias, databases[alias]))
-        self._wrappers[alias] = wrapper
-        return wrapper
-
-    def __contains__(self, alias: object) -> bool:
-        return alias in settings.DATABASES
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(settings.DATABASES)
-
-    def all(self, initialized_only: bool = False) -> list[DatabaseWrapper]:
-        """Every configured wrapper (only those already built with ``initialized_only``)."""
-        if initialized_only:
-            return list(self._wrappers.values())
-        return [self[alias] for alias in settings.DATABASES]
-
-    def reset(self) -> list[DatabaseWrapper]:
-        """Forget every wrapper (settings changed); return them so the caller can close them."""
-        wrappers, self._wrappers = list(self._wrappers.values()), {}
-        return wrappers
-
-
-connections = ConnectionHandler()
-
-# Pools inherited through fork() belong to the parent: their loops have no thread
-# here and their sockets/threads are the parent's. The child forgets them (kept
-# referenced, so finalisers never run on the parent's resources) and connects anew.
-_inherited: list[object] = []
-
-
-def _forget_pools_after_fork() -> None:
-    for wrapper in connections._wrappers.values():
-        _inherited.append((wrapper._backends, wrapper._connecting))
-        wrapper._backends, wrapper._connecting = {}, {}
-
-
-os.register_at_fork(after_in_child=_forget_pools_after_fork)

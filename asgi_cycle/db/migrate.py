@@ -28,8 +28,9 @@ import sqlalchemy as sa
 from sqlalchemy.schema import CreateIndex, CreateTable
 
 from asgi_cycle.conf import settings
+from asgi_cycle.db._handler import connections
 from asgi_cycle.db._introspect import TableInfo, normalize_type, read_schema
-from asgi_cycle.db.connection import DEFAULT_DB_ALIAS, DatabaseWrapper, connections
+from asgi_cycle.db.connection import DEFAULT_DB_ALIAS, DatabaseWrapper
 from asgi_cycle.db.transaction import atomic
 from asgi_cycle.utils.asyncio import run_sync
 
