@@ -4,6 +4,9 @@ With DEBUG off the page says only that verification failed, plus the two hints
 Django gives every visitor (a missing Referer on HTTPS, a missing cookie), since
 both are about the visitor's own browser settings. With DEBUG on it also names
 the exact reason and the usual fixes. The reason is always HTML-escaped.
+
+As in Django, a project template named ``403_csrf.html`` replaces the built-in
+page; it gets ``reason``, ``no_referer``, ``no_cookie`` and ``DEBUG``.
 """
 
 from __future__ import annotations
@@ -12,9 +15,12 @@ from html import escape
 from typing import TYPE_CHECKING
 
 from asgi_cycle.conf import settings
+from asgi_cycle.template.exceptions import TemplateDoesNotExist
 
 if TYPE_CHECKING:
     from asgi_cycle.http import HttpRequest, HttpResponseForbidden
+
+CSRF_FAILURE_TEMPLATE_NAME = "403_csrf.html"
 
 _PAGE = (
     '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
@@ -50,20 +56,33 @@ _DEBUG_HELP = (
 
 
 def csrf_failure(
-    request: HttpRequest, reason: str = "", template_name: str | None = None
+    request: HttpRequest, reason: str = "", template_name: str = CSRF_FAILURE_TEMPLATE_NAME
 ) -> HttpResponseForbidden:
     """The 403 page for a request that failed CSRF verification."""
     from asgi_cycle.http import HttpResponseForbidden
     from asgi_cycle.middleware.csrf import REASON_NO_CSRF_COOKIE, REASON_NO_REFERER
+    from asgi_cycle.template.loader import get_template
 
-    hints = ""
-    if reason == REASON_NO_REFERER:
-        hints += _NO_REFERER_HINT
-    if reason == REASON_NO_CSRF_COOKIE:
-        hints += _NO_COOKIE_HINT
+    no_referer = reason == REASON_NO_REFERER
+    no_cookie = reason == REASON_NO_CSRF_COOKIE
+    try:
+        template = get_template(template_name)
+    except TemplateDoesNotExist:
+        # Only the default name falls back to the built-in page; a chosen one must exist.
+        if template_name != CSRF_FAILURE_TEMPLATE_NAME:
+            raise
+    else:
+        context = {
+            "reason": reason,
+            "no_referer": no_referer,
+            "no_cookie": no_cookie,
+            "DEBUG": settings.DEBUG,
+        }
+        return HttpResponseForbidden(template.render(context, request))
+    hints = (_NO_REFERER_HINT if no_referer else "") + (_NO_COOKIE_HINT if no_cookie else "")
     debug = _DEBUG_HELP.format(reason=escape(reason)) if settings.DEBUG else ""
     body = _PAGE.format(hints=hints, debug=debug)
     return HttpResponseForbidden(body, content_type="text/html; charset=utf-8")
 
 
-__all__ = ["csrf_failure"]
+__all__ = ["CSRF_FAILURE_TEMPLATE_NAME", "csrf_failure"]
