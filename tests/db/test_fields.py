@@ -6,11 +6,12 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.schema import CreateTable
 
 from asgi_cycle.core.exceptions import ImproperlyConfigured, ValidationError
 from asgi_cycle.db import models
+from asgi_cycle.db.backends.postgresql import make_dialect as postgresql_dialect
+from asgi_cycle.db.backends.sqlite3 import make_dialect as sqlite_dialect
 from tests.db.testapp import fixtures
 from tests.db.testapp.models import Author, Category, Contract, Event, Product, Publisher
 
@@ -135,8 +136,8 @@ def test_choices_validated() -> None:
 
 
 def test_column_types_per_backend() -> None:
-    lite = ddl(Product, sqlite.dialect())
-    pg = ddl(Product, postgresql.dialect())
+    lite = ddl(Product, sqlite_dialect())
+    pg = ddl(Product, postgresql_dialect())
     assert "price BIGINT NOT NULL" in lite  # a scaled integer: exact and sortable
     assert "price NUMERIC(10, 2) NOT NULL" in pg
     assert "created VARCHAR(26) NOT NULL" in lite
@@ -145,13 +146,13 @@ def test_column_types_per_backend() -> None:
     assert "description TEXT NOT NULL" in pg
     assert "category_id INTEGER" in pg and "FOREIGN KEY(category_id)" in pg
     assert "id SERIAL NOT NULL" in pg
-    assert "id BIGSERIAL NOT NULL" in ddl(Publisher, postgresql.dialect())
+    assert "id BIGSERIAL NOT NULL" in ddl(Publisher, postgresql_dialect())
     # A 64-bit auto key on SQLite must still be the autoincrementing rowid alias.
-    assert "id INTEGER NOT NULL" in ddl(Publisher, sqlite.dialect())
-    assert "publisher_name VARCHAR(50)" in ddl(Publisher, sqlite.dialect())
+    assert "id INTEGER NOT NULL" in ddl(Publisher, sqlite_dialect())
+    assert "publisher_name VARCHAR(50)" in ddl(Publisher, sqlite_dialect())
     # Past 18 digits a scaled integer no longer fits 64 bits: text keeps it exact.
-    assert "amount TEXT NOT NULL" in ddl(Contract, sqlite.dialect())
-    assert "UNIQUE (name)" in ddl(Category, postgresql.dialect())
+    assert "amount TEXT NOT NULL" in ddl(Contract, sqlite_dialect())
+    assert "UNIQUE (name)" in ddl(Category, postgresql_dialect())
 
 
 # -- round trips on both backends ------------------------------------------------------

@@ -140,7 +140,7 @@ def test_managers() -> None:
     class Gadget(models.Model):
         active = models.BooleanField(default=True)
         live = ActiveManager()
-        everything = models.Manager()
+        everything: models.Manager[Gadget] = models.Manager()
 
         class Meta:
             app_label = "orm_extra"
@@ -167,7 +167,7 @@ def test_tables_share_one_metadata_with_fks_indexes_and_constraints() -> None:
         isinstance(c, sa.UniqueConstraint) and c.name == "uniq_book" for c in book.constraints
     )
     assert [list(i.columns.keys()) for i in book.indexes] == [["author_id"]]
-    product_indexes = {i.name: list(i.columns.keys()) for i in Product._meta.table.indexes}
+    product_indexes = {str(i.name): list(i.columns.keys()) for i in Product._meta.table.indexes}
     assert product_indexes["testapp_product_name_price_idx"] == ["name", "price"]
     assert Category._meta.table.c.name.unique
 
@@ -179,7 +179,8 @@ def test_reverse_accessors() -> None:
     assert hasattr(Book(title="t", author_id=1), "reviews")
     assert hasattr(Node(label="n"), "children")
     assert not hasattr(Category(name="c"), "product_set")  # related_name="products" instead
-    assert Review._meta.get_field("book").related_model is Book
+    book_field = Review._meta.get_field("book")
+    assert isinstance(book_field, models.ForeignKey) and book_field.related_model is Book
 
 
 def test_lazy_string_reference() -> None:
@@ -193,7 +194,8 @@ def test_lazy_string_reference() -> None:
         class Meta:
             app_label = "orm_lazy"
 
-    assert Chapter._meta.get_field("tome").related_model is Tome
+    tome_field = Chapter._meta.get_field("tome")
+    assert isinstance(tome_field, models.ForeignKey) and tome_field.related_model is Tome
     assert hasattr(Tome(), "chapter_set")
 
 

@@ -9,13 +9,13 @@ their sync names call them through the bridge.
 from __future__ import annotations
 
 import copy
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from asgi_cycle.core import exceptions
 from asgi_cycle.core.exceptions import FieldDoesNotExist, ValidationError
 from asgi_cycle.db.models import registry
 from asgi_cycle.db.models.fields import AutoField, Field
-from asgi_cycle.db.models.manager import Manager
+from asgi_cycle.db.models.manager import Manager, ManagerDescriptor
 from asgi_cycle.db.models.options import Options
 from asgi_cycle.db.models.related import ForeignKey, model_registered
 from asgi_cycle.utils.asyncio import run_sync
@@ -105,9 +105,14 @@ class Model(metaclass=ModelBase):
     _meta_class: ClassVar[type | None] = None
     _declared_managers: ClassVar[dict[str, Manager[Any]]] = {}
     _default_manager: ClassVar[Manager[Any]]
-    objects: ClassVar[Manager[Any]]
+    objects: ClassVar[ManagerDescriptor]
     DoesNotExist: ClassVar[type[exceptions.ObjectDoesNotExist]]
     MultipleObjectsReturned: ClassVar[type[exceptions.MultipleObjectsReturned]]
+
+    if TYPE_CHECKING:
+        # Attributes the metaclass adds (``id``, ``author_id``, ``book_set``,
+        # ``get_<field>_display``) are unknown to a type checker; read them as Any.
+        def __getattr__(self, name: str) -> Any: ...
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         opts = self._meta

@@ -15,7 +15,7 @@ import datetime
 import decimal
 from collections.abc import Callable, Iterable
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar, overload
 
 import sqlalchemy as sa
 
@@ -186,6 +186,29 @@ class Field:
         return getattr(instance, self.attname)
 
 
+_T = TypeVar("_T")
+
+
+class _Typed(Generic[_T]):
+    """Typing only: on an instance a field reads as its Python value (``str`` ...).
+
+    At runtime fields are not class attributes (the metaclass collects them) and
+    instances hold plain values; this tells type checkers the same.
+    """
+
+    if TYPE_CHECKING:
+
+        @overload
+        def __get__(self, instance: None, owner: Any) -> Self: ...
+
+        @overload
+        def __get__(self, instance: Model, owner: Any) -> _T: ...
+
+        def __get__(self, instance: Model | None, owner: Any) -> Any: ...
+
+        def __set__(self, instance: Model, value: Any) -> None: ...
+
+
 def _display_method(field: Field) -> Callable[[Model], str]:
     labels = dict(field.choices or [])
 
@@ -198,7 +221,7 @@ def _display_method(field: Field) -> Callable[[Model], str]:
     return get_display
 
 
-class IntegerField(Field):
+class IntegerField(Field, _Typed[int]):
     """A 32-bit signed integer."""
 
     empty_strings_allowed = False
@@ -287,7 +310,7 @@ class BigAutoField(AutoField):
         return sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
 
-class BooleanField(Field):
+class BooleanField(Field, _Typed[bool]):
     """True or False (or None when ``null``)."""
 
     empty_strings_allowed = False
@@ -326,7 +349,7 @@ class BooleanField(Field):
             super().validate(value, instance)
 
 
-class CharField(Field):
+class CharField(Field, _Typed[str]):
     """A string of at most ``max_length`` characters (VARCHAR)."""
 
     def __init__(self, *args: Any, max_length: int | None = None, **kwargs: Any) -> None:
@@ -376,7 +399,7 @@ class TextField(CharField):
         """No length limit."""
 
 
-class DecimalField(Field):
+class DecimalField(Field, _Typed[Decimal]):
     """An exact decimal with ``max_digits`` and ``decimal_places``; values keep their places."""
 
     empty_strings_allowed = False
@@ -474,7 +497,7 @@ class DecimalField(Field):
         return None if value is None else str(self.get_prep_value(value))
 
 
-class DateTimeField(Field):
+class DateTimeField(Field, _Typed[datetime.datetime]):
     """An aware UTC datetime; ``auto_now`` / ``auto_now_add`` stamp it on save."""
 
     empty_strings_allowed = False

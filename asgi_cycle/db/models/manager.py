@@ -223,12 +223,15 @@ class Manager(Generic[M]):
 
 
 class ManagerDescriptor:
-    """Gives the manager on the class; instances have none, as in Django."""
+    """Gives the manager on the class; instances have none, as in Django.
+
+    Typed so that ``Product.objects.get(...)`` is a ``Product`` to a type checker.
+    """
 
     def __init__(self, manager: Manager[Any]) -> None:
         self.manager = manager
 
-    def __get__(self, instance: object, owner: type) -> Manager[Any]:
+    def __get__(self, instance: object, owner: type[M]) -> Manager[M]:
         if instance is not None:
             raise AttributeError(
                 f"Manager isn't accessible via {owner.__name__} instances; "

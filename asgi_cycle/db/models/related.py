@@ -18,7 +18,7 @@ import sqlalchemy as sa
 
 from asgi_cycle.core.exceptions import ImproperlyConfigured, SynchronousOnlyOperation
 from asgi_cycle.db.models import registry
-from asgi_cycle.db.models.fields import Field
+from asgi_cycle.db.models.fields import Field, _Typed
 from asgi_cycle.utils.asyncio import run_sync
 
 if TYPE_CHECKING:
@@ -65,7 +65,7 @@ def model_registered(model: type[Model]) -> None:
         callback(model)
 
 
-class ForeignKey(Field):
+class ForeignKey(Field, _Typed[Any]):
     """A many-to-one relation stored in the ``<name>_id`` column."""
 
     is_relation = True
