@@ -85,6 +85,7 @@ class _LimitedParser(MultiPartParser):
         self.uploads: list[UploadFile] = []
 
     def on_headers_finished(self) -> None:
+        """Count the part as a field or a file once its headers are known."""
         super().on_headers_finished()
         if self._current_part.file is None:
             self.fields += 1
@@ -102,6 +103,7 @@ class _LimitedParser(MultiPartParser):
                 )
 
     def on_part_data(self, data: bytes, start: int, end: int) -> None:
+        """Count field bytes against DATA_UPLOAD_MAX_MEMORY_SIZE, then store them."""
         if self._current_part.file is None and self.limit_field_bytes is not None:
             self.field_bytes += end - start
             if self.field_bytes > self.limit_field_bytes:
@@ -111,6 +113,7 @@ class _LimitedParser(MultiPartParser):
         super().on_part_data(data, start, end)
 
     def on_end(self) -> None:
+        """The closing delimiter was seen: the body is complete."""
         self.ended = True
 
 

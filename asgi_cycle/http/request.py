@@ -430,6 +430,7 @@ class _GuardedMeta(dict[str, Any]):
         return super().__getitem__(key)
 
     def get(self, key: str, default: Any = None) -> Any:
+        """Like ``dict.get``, but a refused header raises ``BadRequest``."""
         if key in self.refused:
             raise BadRequest(f"The {key} header is too long.")
         return super().get(key, default)

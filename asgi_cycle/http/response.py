@@ -195,6 +195,15 @@ class HttpResponseBase:
         """The headers as HTTP/1.1 lines (for debugging and tests)."""
         return b"\r\n".join(b"%s: %s" % pair for pair in self.asgi_headers())
 
+    __bytes__ = serialize_headers
+
+    def __getstate__(self) -> dict[str, Any]:
+        # Closers are bound to this process's resources: a pickled copy (cache) has none.
+        state = self.__dict__.copy()
+        state["_resource_closers"] = []
+        state["_handler_class"] = None
+        return state
+
     # -- cookies ------------------------------------------------------------------------
 
     def set_cookie(
@@ -375,6 +384,12 @@ class HttpResponse(HttpResponseBase):
 
     def __iter__(self) -> Iterator[bytes]:
         return iter(self._container)
+
+    def serialize(self) -> bytes:
+        """Headers, a blank line and the content (the HTTP message without status line)."""
+        return self.serialize_headers() + b"\r\n\r\n" + self.content
+
+    __bytes__ = serialize
 
     def write(self, content: Any) -> None:
         """Append to the body."""

@@ -415,3 +415,21 @@ def test_response_headers_mapping_details():
     assert headers["x"] == "ÿ"
     with pytest.raises(UnicodeDecodeError):
         headers[b"N\xc3\xa4me"] = "v"  # type: ignore[index]  # names must be ASCII
+
+
+def test_serialize_and_pickle():
+    import pickle
+
+    response = HttpResponse(b"body", headers={"X-A": "1"})
+    response.set_cookie("c", "v")
+    response._resource_closers.append(lambda: None)
+    assert bytes(response) == (
+        b"x-a: 1\r\ncontent-type: text/html; charset=utf-8\r\nset-cookie: c=v; Path=/\r\n"
+        b"content-length: 4\r\n\r\nbody"
+    )
+    copy = pickle.loads(pickle.dumps(response))
+    assert copy.content == b"body"
+    assert copy["X-A"] == "1"
+    assert copy.cookies["c"].value == "v"
+    assert copy._resource_closers == []
+    assert copy.asgi_headers() == response.asgi_headers()
