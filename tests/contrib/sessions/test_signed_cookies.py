@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from asgi_cycle.conf import settings
 from asgi_cycle.contrib.sessions.backends.signed_cookies import SessionStore
 from asgi_cycle.test import override_settings
 
@@ -63,6 +64,18 @@ def test_tampered_or_foreign_keys_load_empty():
     with override_settings(SECRET_KEY="another-key"):
         assert SessionStore(key).get("user") is None
     assert SessionStore("garbage").get("user") is None
+
+
+def test_old_secret_key_still_reads_during_rotation():
+    key = saved({"user": 7})
+    with override_settings(SECRET_KEY="new-key", SECRET_KEY_FALLBACKS=[settings.SECRET_KEY]):
+        assert SessionStore(key)["user"] == 7
+        # Re-saved under the new key.
+        store = SessionStore(key)
+        store["user"] = 8
+        store.save()
+    with override_settings(SECRET_KEY="new-key"):
+        assert SessionStore(store.session_key)["user"] == 8
 
 
 def test_expired_keys_load_empty():

@@ -22,9 +22,8 @@ from collections.abc import Callable, ItemsView, KeysView, ValuesView
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from itsdangerous import BadData, URLSafeSerializer
-
 from asgi_cycle.conf import settings
+from asgi_cycle.core import signing
 from asgi_cycle.utils.asyncio import sync_to_async
 from asgi_cycle.utils.crypto import get_random_string
 
@@ -169,13 +168,13 @@ class SessionBase:
 
     def encode(self, session_dict: dict[str, Any]) -> str:
         """The data as a signed, compressed string."""
-        return str(URLSafeSerializer(settings.SECRET_KEY, salt=self.key_salt).dumps(session_dict))
+        return signing.dumps(session_dict, salt=self.key_salt, compress=True)
 
     def decode(self, session_data: str) -> dict[str, Any]:
         """The data of ``encode``; an empty dict when the signature or format is bad."""
         try:
-            data = URLSafeSerializer(settings.SECRET_KEY, salt=self.key_salt).loads(session_data)
-        except (BadData, ValueError):
+            data = signing.loads(session_data, salt=self.key_salt)
+        except (signing.BadSignature, ValueError):
             return {}
         return data if isinstance(data, dict) else {}
 

@@ -2,25 +2,20 @@
 
 No server state, so any worker can serve any request. The cookie value is the
 JSON data, zlib-compressed when that helps, with a timestamp and an HMAC
-(itsdangerous, salted per purpose). A cookie older than SESSION_COOKIE_AGE,
-tampered with or signed with another key loads as an empty session. The data
-is readable by the client: never store secrets in it.
+(``asgi_cycle.core.signing``, on itsdangerous, salted per purpose; keys from
+SECRET_KEY and, for reading only, SECRET_KEY_FALLBACKS). A cookie older than
+SESSION_COOKIE_AGE, tampered with or signed with another key loads as an empty
+session. The data is readable by the client: never store secrets in it.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from itsdangerous import BadData, URLSafeTimedSerializer
-
-from asgi_cycle.conf import settings
 from asgi_cycle.contrib.sessions.backends.base import SessionBase
+from asgi_cycle.core import signing
 
 SALT = "asgi_cycle.contrib.sessions.backends.signed_cookies"
-
-
-def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(settings.SECRET_KEY, salt=SALT)
 
 
 class SessionStore(SessionBase):
@@ -33,8 +28,8 @@ class SessionStore(SessionBase):
         key = self.session_key
         if key:
             try:
-                data = _serializer().loads(key, max_age=self.get_session_cookie_age())
-            except (BadData, ValueError):
+                data = signing.loads(key, salt=SALT, max_age=self.get_session_cookie_age())
+            except (signing.BadSignature, ValueError):
                 pass
             else:
                 if isinstance(data, dict):
@@ -67,7 +62,7 @@ class SessionStore(SessionBase):
         self.save()
 
     def _get_session_key(self) -> str:
-        return str(_serializer().dumps(self._session))
+        return signing.dumps(self._session, salt=SALT, compress=True)
 
     @classmethod
     def clear_expired(cls) -> None:
