@@ -26,13 +26,14 @@ from typing import Any
 
 from a2wsgi import ASGIMiddleware
 
+from asgi_cycle.types import Receive, Scope, Send
 from wsgi_shim import to_wsgi
 
 BODY = b"Hello, World!"
 HEADERS = [(b"content-type", b"text/plain"), (b"content-length", b"13")]
 
 
-async def asgi_app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+async def asgi_app(scope: Scope, receive: Receive, send: Send) -> None:
     """The trivial ASGI app: TechEmpower's plaintext."""
     if scope["type"] != "http":
         return

@@ -25,6 +25,7 @@ closes the iterator early, then reports ``http.disconnect``.
 from __future__ import annotations
 
 import asyncio
+import importlib
 import io
 import os
 from typing import Any, BinaryIO
@@ -68,6 +69,9 @@ class Exchange:
                 self.remaining = 0
         elif "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower():
             self.until_eof = True
+            if "uwsgi.version" in environ:
+                # uWSGI leaves chunked framing to the app: its wsgi.input reads nothing.
+                self.input = _UwsgiChunks()
         self.body_done = False  # True once the last http.request message went out
         self.status: int | None = None
         self.headers: RawHeaders = []
@@ -190,6 +194,14 @@ class Exchange:
         for waiter in self.waiters:
             if not waiter.done():
                 waiter.set_result(None)
+
+
+class _UwsgiChunks:
+    """``read()`` for a chunked upload under uWSGI: one decoded chunk per call, b"" at the end."""
+
+    def read(self, size: int = -1) -> bytes:
+        uwsgi = importlib.import_module("uwsgi")  # only importable inside a uWSGI worker
+        return bytes(uwsgi.chunked_read())
 
 
 def _reopen(message: Message) -> BinaryIO:

@@ -13,6 +13,8 @@ Uvicorn hands them over.
 
 from __future__ import annotations
 
+import importlib
+import socket
 from typing import Any
 from urllib.parse import quote
 
@@ -141,15 +143,17 @@ def _raw_path(environ: dict[str, Any], path: str) -> bytes:
 
 
 def _server(environ: dict[str, Any]) -> tuple[str, int] | None:
+    # SERVER_NAME comes from the Host header under Gunicorn, and is the machine's
+    # name under uWSGI; ASGI's "server" is the address the connection came in on.
     sock = environ.get("gunicorn.socket")
     if sock is not None:
-        # SERVER_NAME comes from the Host header under Gunicorn; ASGI wants the socket.
-        try:
-            address = sock.getsockname()
-        except OSError:
-            address = None
-        if isinstance(address, tuple):
-            return (str(address[0]), int(address[1]))
+        address = _local_address(sock)
+        if address is not None:
+            return address
+    elif "uwsgi.version" in environ:
+        address = _uwsgi_local_address()
+        if address is not None:
+            return address
     name = environ.get("SERVER_NAME")
     if not name:
         return None
@@ -157,6 +161,28 @@ def _server(environ: dict[str, Any]) -> tuple[str, int] | None:
         return (name, int(environ.get("SERVER_PORT") or 0))
     except ValueError:
         return (name, 0)
+
+
+def _local_address(sock: socket.socket) -> tuple[str, int] | None:
+    try:
+        address = sock.getsockname()
+    except OSError:
+        return None
+    if isinstance(address, tuple):
+        return (str(address[0]), int(address[1]))
+    return None
+
+
+def _uwsgi_local_address() -> tuple[str, int] | None:
+    try:
+        uwsgi = importlib.import_module("uwsgi")  # only importable inside a uWSGI worker
+        sock = socket.socket(fileno=uwsgi.connection_fd())
+    except (ImportError, OSError):
+        return None
+    try:
+        return _local_address(sock)
+    finally:
+        sock.detach()  # the descriptor belongs to uWSGI
 
 
 def _client(environ: dict[str, Any]) -> tuple[str, int] | None:

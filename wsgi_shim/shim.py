@@ -19,6 +19,8 @@ from __future__ import annotations
 import asyncio
 import io
 import logging
+import os
+import sys
 from collections.abc import Callable, Coroutine, Iterable, Iterator
 from typing import Any, BinaryIO, cast
 from wsgiref.util import FileWrapper
@@ -161,11 +163,13 @@ def _reply(start: StartResponse, status: int, headers: RawHeaders, body: bytes) 
 
 
 def _startup_failed(environ: Environ, start: StartResponse) -> list[bytes]:
-    software = str(environ.get("SERVER_SOFTWARE", ""))
-    if software.startswith("gunicorn") or "uwsgi.version" in environ:
-        # Exit code 3 is Gunicorn's WORKER_BOOT_ERROR: the arbiter stops instead of
-        # respawning a worker that cannot start.
-        raise SystemExit(3)
+    if str(environ.get("SERVER_SOFTWARE", "")).startswith("gunicorn"):
+        # Gunicorn catches SystemExit from an app, so leave the hard way. Exit code 3
+        # is its WORKER_BOOT_ERROR: the arbiter stops, showing why, instead of
+        # respawning a worker that cannot start. (The hooks in gunicorn_conf catch
+        # this earlier, before the worker accepts a request.)
+        sys.stderr.flush()
+        os._exit(3)
     body = b"Internal Server Error"
     return _reply(start, 500, [*_PLAIN, (b"content-length", b"21")], body)
 

@@ -89,14 +89,6 @@ def test_failed_startup_refuses_every_request(caplog: pytest.LogCaptureFixture) 
     assert "request" not in app.events
 
 
-def test_failed_startup_under_a_real_server_exits_the_worker() -> None:
-    """Gunicorn (SERVER_SOFTWARE) gets exit code 3, its 'worker failed to boot'."""
-    shim = to_wsgi(LifespanApp(fail=True))
-    with pytest.raises(SystemExit) as exited:
-        call(shim, environ("/", SERVER_SOFTWARE="gunicorn/27.0.1"), validate=False)
-    assert exited.value.code == 3
-
-
 def test_app_without_lifespan_support_is_still_served(caplog: pytest.LogCaptureFixture) -> None:
     async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] != "http":
