@@ -216,3 +216,25 @@ async def test_filter_through_reverse_relations(orm: Any) -> None:
     # related_name is the query name too.
     assert await Category.objects.filter(products__name="Saw").acount() == 1
     assert await Author.objects.filter(book__title="Alpha").acount() == 1
+
+
+async def test_reverse_filters_on_self_references_and_with_joins(orm: Any) -> None:
+    from tests.db.testapp.models import Node, Review
+
+    root = await Node.objects.acreate(label="root")
+    mid = await Node.objects.acreate(label="mid", parent=root)
+    await Node.objects.acreate(label="leaf", parent=mid)
+    parents = (
+        await Node.objects.filter(children__label="leaf").values_list("label", flat=True).alist()
+    )
+    assert parents == ["mid"]
+    assert await Node.objects.filter(children__isnull=True).values_list(
+        "label", flat=True
+    ).alist() == ["leaf"]
+    assert await Node.objects.filter(parent__label="root", children__label="leaf").acount() == 1
+    ann = await Author.objects.acreate(name="Ann")
+    book = await Book.objects.acreate(title="T", author=ann)
+    await Review.objects.acreate(book=book, stars=5)
+    both = Book.objects.filter(author__name="Ann", reviews__book__title="T")
+    assert await both.acount() == 1
+    assert await Book.objects.filter(author__name="Ann", reviews__stars=1).acount() == 0

@@ -168,6 +168,8 @@ class Query:
         sub.add_filter(sub_kwargs)
         key = sub.table.c[fk.column]
         related = sub.apply(sa.select(key), ordered=False).where(key.is_not(None))
+        # Never correlate: with a self-reference the inner FROM is the outer table.
+        related = related.correlate(None)
         cond: Condition = self.table.c[fk.target_field.column].in_(related)
         return sa.not_(cond) if has_related is False else cond
 
