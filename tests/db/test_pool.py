@@ -253,3 +253,39 @@ def test_importing_the_db_layer_starts_nothing() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.stdout.strip() == "clean", done.stderr
+
+
+def test_script_that_never_disconnects_still_exits(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    db_file = tmp_path / "exit.db"
+    (tmp_path / "exit_settings.py").write_text(
+        f'SECRET_KEY = "x"\nDATABASES = {{"default": {{"URL": "sqlite:///{db_file}"}}}}\n'
+    )
+    script = (
+        "import asyncio\n"
+        "from asgi_cycle.db import connections\n"
+        "async def main():\n"
+        "    await connections['default'].execute('CREATE TABLE t (id INTEGER)')\n"
+        "    await connections['default'].execute('INSERT INTO t VALUES (1)')\n"
+        "asyncio.run(main())  # the loop closes with the pool still open\n"
+        "print('done')\n"
+    )
+    env = dict(
+        os.environ,
+        ASGI_CYCLE_SETTINGS="exit_settings",
+        PYTHONPATH=os.pathsep.join([str(tmp_path), str(Path(__file__).resolve().parents[2])]),
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert (done.returncode, done.stdout) == (0, "done\n"), done.stderr
+    # Closed properly at exit: the WAL was checkpointed into the file and removed.
+    assert not Path(f"{db_file}-wal").exists()
+    import sqlite3
+
+    with sqlite3.connect(db_file) as check:
+        assert check.execute("SELECT count(*) FROM t").fetchone() == (1,)
+    check.close()

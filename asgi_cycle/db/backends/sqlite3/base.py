@@ -18,7 +18,9 @@ Rules:
 from __future__ import annotations
 
 import asyncio
+import atexit
 import sqlite3
+import weakref
 from decimal import Decimal
 from typing import Any, NamedTuple
 
@@ -64,6 +66,7 @@ class SQLitePool:
         self._slots = asyncio.Semaphore(size)
         #: Compiled statements by structure, shared by this pool's connections.
         self.compiled_cache: LRUCache[Any, Any] = LRUCache(500)
+        _live_pools.add(self)
 
     @property
     def idle(self) -> tuple[aiosqlite.Connection, ...]:
@@ -105,6 +108,9 @@ class SQLitePool:
             timeout=self.busy_timeout_ms / 1000,
             check_same_thread=False,
         )
+        # aiosqlite's thread is non-daemon: a script that never disconnects would
+        # hang at exit. Daemon threads, closed at exit by _close_pools_at_exit.
+        connection._thread.daemon = True
         await connection
         try:
             for pragma in (
@@ -130,13 +136,27 @@ class SQLitePool:
             self._all.discard(connection)
             await connection.close()
 
-    def abandon(self) -> None:
+    def abandon(self, join_timeout: float = 0.0) -> None:
         """Stop every connection's thread without a loop (its loop is already gone)."""
         self.closed = True
         self._idle = []
-        for connection in list(self._all):
+        connections, self._all = list(self._all), set()
+        for connection in connections:
             _stop_without_loop(connection)
-        self._all.clear()
+        if join_timeout:
+            for connection in connections:
+                connection._thread.join(join_timeout)
+
+
+_live_pools: weakref.WeakSet[SQLitePool] = weakref.WeakSet()
+
+
+@atexit.register
+def _close_pools_at_exit() -> None:
+    # Close what is still open on each connection's own thread (checkpointing the
+    # WAL) before the interpreter stops the daemon threads mid-way.
+    for pool in list(_live_pools):
+        pool.abandon(join_timeout=2.0)
 
 
 def _stop_without_loop(connection: aiosqlite.Connection) -> None:
