@@ -27,6 +27,7 @@ from asgi_cycle.core.exceptions import (
     SuspiciousOperation,
 )
 from asgi_cycle.http._hosts import DEBUG_ALLOWED_HOSTS, split_domain_port, validate_host
+from asgi_cycle.http._meta import GuardedMeta, add_headers
 from asgi_cycle.http.cookie import parse_cookie
 from asgi_cycle.http.headers import HttpHeaders, MediaType, parse_accept_header
 from asgi_cycle.http.querydict import QueryDict
@@ -417,25 +418,6 @@ def _stream_size(stream: IO[bytes]) -> int:
     return end - here
 
 
-class _GuardedMeta(dict[str, Any]):
-    """META when some header was over the cap: reading that header is a bad request."""
-
-    def __init__(self, data: dict[str, Any], refused: set[str]) -> None:
-        super().__init__(data)
-        self.refused = refused
-
-    def __getitem__(self, key: str) -> Any:
-        if key in self.refused:
-            raise BadRequest(f"The {key} header is too long.")
-        return super().__getitem__(key)
-
-    def get(self, key: str, default: Any = None) -> Any:
-        """Like ``dict.get``, but a refused header raises ``BadRequest``."""
-        if key in self.refused:
-            raise BadRequest(f"The {key} header is too long.")
-        return super().get(key, default)
-
-
 class ASGIRequest(HttpRequest):
     """A request built from an ASGI ``scope`` and a body file positioned at 0."""
 
@@ -496,85 +478,22 @@ class ASGIRequest(HttpRequest):
         else:
             meta["SERVER_NAME"] = "unknown"
             meta["SERVER_PORT"] = "0"
-        refused = _add_headers(meta, scope.get("headers", ()), settings.CYCLE_MAX_HEADER_VALUE)
+        refused = add_headers(meta, scope.get("headers", ()), settings.CYCLE_MAX_HEADER_VALUE)
         if refused:
-            return _GuardedMeta(meta, refused)
+            return GuardedMeta(meta, refused)
         return meta
 
     @cached_property
     def headers(self) -> HttpHeaders:
         """The HTTP headers, case-insensitive."""
         meta = self.META
-        refused = meta.refused if isinstance(meta, _GuardedMeta) else ()
+        refused = meta.refused if isinstance(meta, GuardedMeta) else ()
         return HttpHeaders(dict(meta), refused) if refused else HttpHeaders(meta)
 
     @cached_property
     def COOKIES(self) -> dict[str, str]:
         """The request's cookies, by name."""
         return parse_cookie(self.META.get("HTTP_COOKIE", ""))
-
-
-#: ASGI header name -> META key, filled as names are seen (bounded: names are client input).
-_META_NAMES: dict[bytes, str] = {
-    b"content-type": "CONTENT_TYPE",
-    b"content-length": "CONTENT_LENGTH",
-}
-_META_NAMES_MAX = 512
-
-
-def _meta_name(raw_name: bytes) -> str:
-    name = "HTTP_" + raw_name.decode("latin-1").upper().replace("-", "_")
-    if len(_META_NAMES) < _META_NAMES_MAX:
-        _META_NAMES[raw_name] = name
-    return name
-
-
-def _add_headers(meta: dict[str, Any], raw_headers: Any, cap: int | None) -> set[str]:
-    """Put the ASGI headers into ``meta``; return the names refused for length.
-
-    Names with ``_`` are dropped (BAD_INPUT 29: ``X_Forwarded_Proto`` must not
-    pass for ``X-Forwarded-Proto``). Repeats are joined with ``,`` (Cookie with
-    ``; ``) in one pass; once a value or a joined value passes ``cap`` it stops
-    growing and the name is refused (BAD_INPUT 28), so the work stays linear.
-    """
-    names = _META_NAMES
-    limit = cap if cap is not None else -1
-    repeated: dict[str, list[str]] | None = None
-    sizes: dict[str, int] = {}
-    refused: set[str] = set()
-    for raw_name, raw_value in raw_headers:
-        name = names.get(raw_name)
-        if name is None:
-            if b"_" in raw_name:
-                continue
-            name = _meta_name(raw_name)
-        value = raw_value.decode("latin-1")
-        if name not in meta:
-            if limit >= 0 and len(value) > limit:
-                refused.add(name)
-                value = ""
-            meta[name] = value
-            continue
-        # A repeated header (rare): join once at the end, counting the size as it grows.
-        if name in refused:
-            continue
-        if repeated is None:
-            repeated = {}
-        values = repeated.get(name)
-        if values is None:
-            values = repeated[name] = [meta[name]]
-            sizes[name] = len(values[0])
-        sizes[name] += 2 + len(value)
-        if limit >= 0 and sizes[name] > limit:
-            refused.add(name)
-            meta[name] = ""
-            del repeated[name]
-            continue
-        values.append(value)
-    if repeated:
-        for name, values in repeated.items():
-            meta[name] = ("; " if name == "HTTP_COOKIE" else ",").join(values)
-    return refused
 
 
 __all__ = [
