@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import importlib
 import time
+import weakref
 from typing import TYPE_CHECKING, Any
 
 from asgi_cycle.conf import settings
@@ -63,9 +64,13 @@ class SessionMiddleware(MiddlewareMixin):
     def process_request(self, request: HttpRequest) -> None:
         """Give the request a session whose key is read from the cookie when needed."""
         name = self.cookie_name
+        # A weak reference: request -> session -> loader -> request would be a cycle,
+        # leaving every request to the cyclic garbage collector instead of refcounting.
+        request_ref = weakref.ref(request)
 
         def read_key() -> str | None:
-            value = request.COOKIES.get(name)
+            req = request_ref()
+            value = None if req is None else req.COOKIES.get(name)
             return None if value is None else str(value)
 
         request.session = self.SessionStore(key_loader=read_key)  # type: ignore[attr-defined]

@@ -147,10 +147,7 @@ class SessionBase:
 
     def is_empty(self) -> bool:
         """Whether the session has neither a key nor any loaded data."""
-        try:
-            return not self._session_key and not self._session_cache
-        except AttributeError:
-            return True
+        return not self._session_key and not self.__dict__.get("_session_cache")
 
     def set_test_cookie(self) -> None:
         """Store a value to check on the next request that cookies work."""
@@ -203,14 +200,13 @@ class SessionBase:
     def _get_session(self, no_load: bool = False) -> dict[str, Any]:
         """The data, loaded on first use; marks the session as accessed."""
         self.accessed = True
-        try:
-            return self._session_cache
-        except AttributeError:
-            if no_load or self.session_key is None:
-                self._session_cache = {}
-            else:
-                self._session_cache = self.load()
-        return self._session_cache
+        # A lookup, not try/except: a caught exception's traceback would tie this frame,
+        # and so the request, into a reference cycle.
+        cache: dict[str, Any] | None = self.__dict__.get("_session_cache")
+        if cache is None:
+            cache = {} if no_load or self.session_key is None else self.load()
+            self._session_cache = cache
+        return cache
 
     @property
     def _session(self) -> dict[str, Any]:
@@ -309,14 +305,11 @@ class SessionBase:
 
     async def _aget_session(self, no_load: bool = False) -> dict[str, Any]:
         self.accessed = True
-        try:
-            return self._session_cache
-        except AttributeError:
-            if no_load or self.session_key is None:
-                self._session_cache = {}
-            else:
-                self._session_cache = await self.aload()
-        return self._session_cache
+        cache: dict[str, Any] | None = self.__dict__.get("_session_cache")
+        if cache is None:
+            cache = {} if no_load or self.session_key is None else await self.aload()
+            self._session_cache = cache
+        return cache
 
     async def aget(self, key: str, default: Any = None) -> Any:
         """``get``, loading the data without blocking the loop."""
