@@ -49,20 +49,37 @@ _RETURNING = re.compile(r"\bRETURNING\b", re.IGNORECASE)
 class BackendConnection(Protocol):
     """One pooled driver connection (a ``databases`` connection backend)."""
 
-    async def acquire(self) -> None: ...
-    async def release(self) -> None: ...
-    async def fetch_all(self, query: ClauseElement) -> list[Any]: ...
-    async def fetch_one(self, query: ClauseElement) -> Any | None: ...
-    async def execute(self, query: ClauseElement) -> Any: ...
-    def iterate(self, query: ClauseElement) -> AsyncIterator[Any]: ...
-    async def control(self, sql: str) -> None: ...
-    def compile_for_log(self, query: ClauseElement) -> tuple[str, int]: ...
+    async def acquire(self) -> None:
+        """Take a driver connection from the pool."""
+
+    async def release(self) -> None:
+        """Give it back (rolled back first if a transaction was left open)."""
+
+    async def fetch_all(self, query: ClauseElement) -> list[Any]:
+        """Every row of the result."""
+
+    async def fetch_one(self, query: ClauseElement) -> Any | None:
+        """The first row, or None."""
+
+    async def execute(self, query: ClauseElement) -> Any:
+        """Run one statement; the module docstring says what it returns."""
+
+    def iterate(self, query: ClauseElement) -> AsyncIterator[Any]:
+        """Stream the rows."""
+
+    async def control(self, sql: str) -> None:
+        """Run BEGIN / SAVEPOINT / COMMIT / ROLLBACK."""
+
+    def compile_for_log(self, query: ClauseElement) -> tuple[str, int]:
+        """SQL text and parameter count for the query log."""
 
     @property
-    def rowcount(self) -> int: ...
+    def rowcount(self) -> int:
+        """Rows affected by the last statement."""
 
     @property
-    def raw_connection(self) -> Any: ...
+    def raw_connection(self) -> Any:
+        """The driver's own connection object."""
 
 
 class Backend(Protocol):
@@ -70,11 +87,20 @@ class Backend(Protocol):
 
     dialect: Dialect
 
-    async def connect(self) -> None: ...
-    async def disconnect(self) -> None: ...
-    def connection(self) -> BackendConnection: ...
-    def begin_sql(self) -> str: ...
-    def abandon(self) -> None: ...
+    async def connect(self) -> None:
+        """Open the pool (first connection now, so bad settings fail early)."""
+
+    async def disconnect(self) -> None:
+        """Close the pool and its connections on this loop."""
+
+    def connection(self) -> BackendConnection:
+        """A connection handle to ``acquire()``."""
+
+    def begin_sql(self) -> str:
+        """The statement that opens a root transaction."""
+
+    def abandon(self) -> None:
+        """Drop the pool without its loop (the loop is closed or in another process)."""
 
 
 def build_query(query: Query, values: Mapping[str, Any] | None) -> ClauseElement:
