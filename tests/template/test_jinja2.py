@@ -15,6 +15,7 @@ from asgi_cycle.template import TemplateDoesNotExist, TemplateSyntaxError, engin
 from asgi_cycle.template.loader import get_template, render_to_string, select_template
 from asgi_cycle.test.utils import override_settings
 from asgi_cycle.utils.asyncio import sync_to_async
+from tests.views.requests import make_request
 
 HERE = Path(__file__).parent
 DIR_A = str(HERE / "dir_a")
@@ -252,3 +253,23 @@ def test_a_custom_loader_replaces_the_folders():
         with pytest.raises(TemplateDoesNotExist) as info:
             get_template("child.html")
         assert info.value.chain[0].tried == []
+
+
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [
+        ("environment", "no.such.environment"),
+        ("filters", {"money": f"{HELPERS}.nope"}),
+        ("globals", {"x": "nowhere.at.all"}),
+    ],
+)
+def test_bad_dotted_paths_in_options_are_configuration_errors(option, value):
+    with override_settings(TEMPLATES=jinja(**{option: value})):
+        with pytest.raises(ImproperlyConfigured, match=option):
+            engines.all()
+
+
+def test_bad_context_processor_path_is_reported_at_first_render():
+    with override_settings(TEMPLATES=jinja(context_processors=["no.such.processor"])):
+        with pytest.raises(ImproperlyConfigured, match="context_processors"):
+            render_to_string("shadow.html", request=make_request())

@@ -69,8 +69,16 @@ def static(path: str) -> str:
     return urljoin(prefix, quote(path.lstrip("/")))
 
 
-def _load(value: Any) -> Any:
-    return import_string(value) if isinstance(value, str) else value
+def _load(value: Any, option: str) -> Any:
+    """``value`` itself, or the object its dotted path names (a bad path is a config error)."""
+    if not isinstance(value, str):
+        return value
+    try:
+        return import_string(value)
+    except ImportError as exc:
+        raise ImproperlyConfigured(
+            f"TEMPLATES OPTIONS[{option!r}] names {value!r}, which cannot be imported: {exc}"
+        ) from exc
 
 
 class Jinja2(BaseEngine):
@@ -85,7 +93,7 @@ class Jinja2(BaseEngine):
             kind: dict(options.pop(kind, {}) or {}) for kind in ("globals", "filters", "tests")
         }
         environment = options.pop("environment", "jinja2.Environment")
-        environment_cls = _load(environment)
+        environment_cls = _load(environment, "environment")
         options.setdefault("autoescape", True)
         options.setdefault("loader", jinja2.FileSystemLoader(self.template_dirs))
         options.setdefault("auto_reload", settings.DEBUG)
@@ -96,16 +104,16 @@ class Jinja2(BaseEngine):
         self.env.globals.setdefault("url", url)
         self.env.globals.setdefault("static", static)
         for name, value in extra["globals"].items():
-            self.env.globals[name] = _load(value)
+            self.env.globals[name] = _load(value, "globals")
         for name, value in extra["filters"].items():
-            self.env.filters[name] = _load(value)
+            self.env.filters[name] = _load(value, "filters")
         for name, value in extra["tests"].items():
-            self.env.tests[name] = _load(value)
+            self.env.tests[name] = _load(value, "tests")
 
     @cached_property
     def template_context_processors(self) -> list[Callable[[Any], dict[str, Any]]]:
         """The ``context_processors`` option, imported once."""
-        return [import_string(path) for path in self.context_processor_paths]
+        return [_load(path, "context_processors") for path in self.context_processor_paths]
 
     def from_string(self, template_code: str) -> Template:
         """Compile ``template_code``."""
