@@ -17,6 +17,8 @@ Theory of operation:
   built-in middleware of this package does so: their hooks are pure logic on
   the request and the response. The same flag tells the onion builder how to
   call ``process_view`` / ``process_exception`` / ``process_template_response``.
+  A subclass of a built-in inherits the promise: one whose overrides block (a
+  ``_reject`` that writes a log file, say) sets ``nonblocking_hooks = False``.
 - Which hooks exist is looked up once, at construction, not per request.
 """
 
