@@ -289,3 +289,34 @@ async def test_engine_settings_connect(tmp_path: Path) -> None:
             assert await wrapper.fetch_val("SELECT 41 + 1") == 42
         finally:
             await wrapper.adisconnect()
+
+
+@pytest.mark.parametrize("ci", ["true", ""], ids=["ci-fails", "local-skips"])
+def test_unreachable_postgresql_fails_in_ci_and_skips_locally(ci: str) -> None:
+    import os
+    import socket
+    import subprocess
+    import sys
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        closed_port = sock.getsockname()[1]  # nothing listens once the socket closes
+    env = dict(os.environ, CI=ci, ASGI_CYCLE_PG_PORT=str(closed_port))
+    root = Path(__file__).resolve().parents[2]
+    target = "tests/db/test_connections.py::test_vendor_dialect_url[postgresql]"
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", target, "-q", "-rs", "-p", "no:cacheprovider"],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert f"PostgreSQL is not reachable at 127.0.0.1:{closed_port}" in done.stdout
+    assert "make services" in done.stdout
+    if ci:
+        assert done.returncode == 1
+        assert "1 error" in done.stdout or "1 failed" in done.stdout
+    else:
+        assert done.returncode == 0
+        assert "1 skipped" in done.stdout
