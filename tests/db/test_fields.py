@@ -150,7 +150,7 @@ def test_column_types_per_backend() -> None:
     # A 64-bit auto key on SQLite must still be the autoincrementing rowid alias.
     assert "id INTEGER NOT NULL" in ddl(Publisher, sqlite_dialect())
     assert "publisher_name VARCHAR(50)" in ddl(Publisher, sqlite_dialect())
-    # Past 18 digits a scaled integer no longer fits 64 bits: text keeps it exact.
+    # Past 18 digits a scaled integer no longer fits 64 bits: sortable text keeps it exact.
     assert "amount TEXT NOT NULL" in ddl(Contract, sqlite_dialect())
     assert "UNIQUE (name)" in ddl(Category, postgresql_dialect())
 
@@ -181,6 +181,33 @@ async def test_wide_decimal_round_trip(orm: object) -> None:
     value = Decimal("12345678901234567890.0123456789")
     contract = await Contract.objects.acreate(publisher=publisher, author=author, amount=value)
     assert (await Contract.objects.aget(pk=contract.pk)).amount == value
+
+
+async def test_wide_decimals_sort_and_compare_in_sql(orm: object) -> None:
+    author = await Author.objects.acreate(name="a")
+    publisher = await Publisher.objects.acreate(name="p")
+    values = [
+        Decimal("-12345678901234567890.5"),
+        Decimal("-2"),
+        Decimal("-0.0000000001"),
+        Decimal("0"),
+        Decimal("3.25"),
+        Decimal("99999999999999999999.9999999999"),
+    ]
+    for value in reversed(values):
+        await Contract.objects.acreate(publisher=publisher, author=author, amount=value)
+    ordered = await Contract.objects.order_by("amount").values_list("amount", flat=True).alist()
+    assert ordered == values
+    assert await Contract.objects.filter(amount__gt=0).acount() == 2
+    assert await Contract.objects.filter(amount__lt=Decimal("-1.5")).acount() == 2
+    assert await Contract.objects.filter(amount=Decimal("-2.0000")).acount() == 1
+    assert await Contract.objects.filter(amount__range=(-3, 4)).acount() == 4
+
+
+async def test_decimal_too_wide_is_refused(orm: object) -> None:
+    with pytest.raises(Exception, match="digits|overflow"):
+        await Product.objects.acreate(name="p", price=Decimal("123456789.00"))
+    assert await Product.objects.acount() == 0
 
 
 async def test_decimal_ordering_and_comparison_in_sql(orm: object) -> None:

@@ -4,7 +4,8 @@ SQLite has no exact decimal and no timezone-aware timestamp, so:
 
 - ``DecimalType`` stores a scaled integer on SQLite (``Decimal("9.99")`` with 2
   places is ``999``), which keeps ordering and comparisons in SQL right and the
-  round trip exact; past 18 digits (beyond a 64-bit integer) it stores text.
+  round trip exact; past 18 digits (beyond a 64-bit integer) it stores the
+  scaled integer as fixed-width text that sorts like the number (``sortable_text``).
   PostgreSQL gets ``NUMERIC(max_digits, decimal_places)``.
 - ``UTCDateTime`` stores fixed-width ISO text in UTC on SQLite (sortable as
   text) and ``TIMESTAMP WITH TIME ZONE`` on PostgreSQL.
@@ -90,14 +91,21 @@ class DecimalType(TypeDecorator[Decimal]):
         number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
         number = quantize(number, self.decimal_places)
         if dialect.name == "sqlite":
+            scaled = int(number.scaleb(self.decimal_places, context=EXACT))
+            if abs(scaled) >= 10**self.max_digits:
+                # PostgreSQL refuses it too ("numeric field overflow"): same on SQLite.
+                raise ValueError(
+                    f"{value!r} has more than {self.max_digits} digits "
+                    f"({self.decimal_places} after the point)."
+                )
             if self.max_digits <= MAX_SCALED_DIGITS:
-                return int(number.scaleb(self.decimal_places, context=EXACT))
-            return str(number)
+                return scaled
+            return sortable_text(scaled, self.max_digits)
         return number
 
     def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
         """Read the storage form back as a Decimal with the field's places."""
-        return decimal_from_db(value, self.decimal_places)
+        return decimal_from_db(value, self.decimal_places, self.max_digits)
 
     @property
     def python_type(self) -> type[Decimal]:
@@ -105,10 +113,35 @@ class DecimalType(TypeDecorator[Decimal]):
         return Decimal
 
 
-def decimal_from_db(value: Any, decimal_places: int) -> Decimal | None:
-    """A stored decimal as a Decimal: an int is a scaled integer, the rest is exact."""
+def sortable_text(scaled: int, digits: int) -> str:
+    """A scaled integer as text whose string order is its numeric order.
+
+    ``"1" + n`` zero-padded for n >= 0 and ``"0" + (10**digits + n)`` for n < 0,
+    always ``digits + 1`` characters, so SQLite's text comparison and ORDER BY agree
+    with the numbers, and equality stays exact.
+    """
+    if scaled >= 0:
+        return "1" + str(scaled).zfill(digits)
+    return "0" + str(10**digits + scaled).zfill(digits)
+
+
+def _from_sortable_text(text: str, digits: int) -> int | None:
+    if len(text) != digits + 1 or not text.isdigit() or text[0] not in "01":
+        return None
+    body = int(text[1:])
+    return body if text[0] == "1" else body - 10**digits
+
+
+def decimal_from_db(
+    value: Any, decimal_places: int, max_digits: int | None = None
+) -> Decimal | None:
+    """A stored decimal as a Decimal: an int (or sortable text) is a scaled integer."""
     if value is None:
         return None
+    if isinstance(value, str) and max_digits is not None and max_digits > MAX_SCALED_DIGITS:
+        scaled = _from_sortable_text(value, max_digits)
+        if scaled is not None:
+            value = scaled
     if isinstance(value, int) and not isinstance(value, bool):
         return quantize(Decimal(value).scaleb(-decimal_places, context=EXACT), decimal_places)
     if isinstance(value, float):

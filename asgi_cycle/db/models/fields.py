@@ -460,7 +460,7 @@ class DecimalField(Field, _Typed[Decimal]):
 
     def from_db_value(self, value: Any) -> Any:
         """Back to a Decimal with exactly ``decimal_places`` places."""
-        return decimal_from_db(value, self.decimal_places)
+        return decimal_from_db(value, self.decimal_places, self.max_digits)
 
     def run_validators(self, value: Any) -> None:
         """Check max_digits, decimal_places and the digits before the point."""
