@@ -24,12 +24,13 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.servers._procs import SHIM_CONF, uwsgi_command
 from tests.servers.procs import BIN, ROOT, Server, free_port, gunicorn_command, run_server, stop
 
 pytestmark = pytest.mark.servers
 
 APP = "tests.wsgi_shim.server_apps:wsgi"
-CONF = ["-c", "python:wsgi_shim.gunicorn_conf"]
+CONF = SHIM_CONF
 
 
 @pytest.fixture
@@ -270,27 +271,6 @@ def test_gthread_serves_requests_concurrently(tmp_path: Path) -> None:
 
 
 # -- uWSGI ----------------------------------------------------------------------------------
-
-
-def uwsgi_command(app: str, port: int, extra: list[str] | None = None) -> list[str]:
-    return [
-        str(BIN / "uwsgi"),
-        "--http-socket",
-        f"127.0.0.1:{port}",
-        "--module",
-        app,
-        "--master",
-        "--processes",
-        "1",
-        "--threads",
-        "2",
-        "--die-on-term",
-        "--need-app",
-        "--disable-logging",
-        "--chdir",
-        str(ROOT),
-        *(extra or []),
-    ]
 
 
 def test_uwsgi_runs_lifespan_streams_and_takes_chunked_uploads(events: Path) -> None:
