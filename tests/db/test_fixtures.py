@@ -146,4 +146,9 @@ def test_commands_round_trip(
         assert execute(["loaddata", str(tmp_path / "missing.json")]) == 1
         assert "No fixture named" in capsys.readouterr().err
         assert execute(["dumpdata", "nope"]) == 1
+        capsys.readouterr()
+        # No labels: every model of INSTALLED_APPS, and only those.
+        assert execute(["dumpdata"]) == 0
+        labels = {e["model"] for e in json.loads(capsys.readouterr().out)}
+        assert labels == {"testapp.category", "testapp.product"}
     assert run_sync(Product.objects.acount()) == 1

@@ -57,6 +57,9 @@ async def test_update_fields_touches_only_those(orm: Any) -> None:
     assert records == []
     with pytest.raises(ValueError):
         await Product(name="x", price=1).asave(update_fields=["name"])
+    with pytest.raises(ValueError, match="do not exist in this model.*colour"):
+        await product.asave(update_fields=["colour"])
+    await product.asave(update_fields=["category_id"])  # an attname is accepted too
 
 
 async def test_adelete_and_refresh(orm: Any) -> None:

@@ -73,7 +73,9 @@ def dumps(entries: list[dict[str, Any]], indent: int | None = None) -> str:
 
 def _models_for(labels: Sequence[str]) -> list[type[Model]]:
     if not labels:
-        return all_models()
+        # Every model of INSTALLED_APPS (not models some other import happened to define).
+        installed = {app.rsplit(".", 1)[-1] for app in settings.INSTALLED_APPS}
+        return [m for m in all_models() if m._meta.app_label in installed]
     chosen: list[type[Model]] = []
     for label in labels:
         if "." in label:

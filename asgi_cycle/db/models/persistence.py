@@ -55,6 +55,13 @@ async def save(
             return
         if instance.pk is None:
             raise ValueError("Cannot force an update in save() with no primary key.")
+        names = {f.name for f in meta.concrete_fields} | {f.attname for f in meta.concrete_fields}
+        unknown = [name for name in update_fields if name not in names]
+        if unknown:
+            raise ValueError(
+                "The following fields do not exist in this model, or are m2m fields, "
+                f"or are non-concrete fields: {', '.join(unknown)}"
+            )
         fields = [meta.get_field(name) for name in update_fields]
         stmt = sa.update(table).where(pk_column == pk_field.get_prep_value(instance.pk))
         rows = await conn.fetch_all(
