@@ -102,10 +102,18 @@ class HttpRequest:
         """The body's media type, lower-cased, without parameters."""
         return self._content_type_and_params[0]
 
+    @content_type.setter
+    def content_type(self, value: str) -> None:
+        self._content_type_and_params = (value, self.content_params)
+
     @property
     def content_params(self) -> dict[str, str]:
         """The parameters of the ``Content-Type`` header."""
         return self._content_type_and_params[1]
+
+    @content_params.setter
+    def content_params(self, value: dict[str, str]) -> None:
+        self._content_type_and_params = (self.content_type, value)
 
     @property
     def encoding(self) -> str | None:

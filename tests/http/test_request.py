@@ -320,6 +320,13 @@ def test_content_type_params_and_encoding():
     assert bogus.encoding is None
 
 
+def test_content_type_can_be_set():
+    req = request(headers=[(b"content-type", b"text/plain; charset=utf-8")])
+    req.content_type = "application/json"
+    req.content_params = {}
+    assert (req.content_type, req.content_params) == ("application/json", {})
+
+
 def test_encoding_change_reparses_get():
     req = request(query_string=b"a=%E9")
     assert req.GET["a"] == "\ufffd"
