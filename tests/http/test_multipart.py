@@ -88,6 +88,9 @@ async def test_body_is_not_available_after_a_multipart_parse():
         ("C:\\Users\\me\\x.txt", "x.txt"),
         ("/abs/path/y.bin", "y.bin"),
         ("nul\x00byte.txt", "nulbyte.txt"),
+        ("..&#47;..&#47;etc&#47;passwd", "passwd"),
+        ("invoice\u202etxt.exe", "invoicetxt.exe"),
+        ("  spaced.txt  ", "spaced.txt"),
         ("a" * 300 + ".txt", "a" * 251 + ".txt"),
     ],
 )

@@ -1,13 +1,15 @@
 """Uploaded files (``request.FILES`` values) with Django's API.
 
 The file name is sanitised when set (BAD_INPUT 14): only the base name is
-kept (``/`` and ``\\`` both separate directories), NUL and other control
-characters are dropped and the result is at most 255 characters, extension
-kept. ``.`` and ``..`` are refused with ``SuspiciousFileOperation``.
+kept (``/`` and ``\\`` both separate directories, HTML entities decoded
+first), NUL, control and invisible format characters are dropped, and the
+result is at most 255 characters, extension kept. ``.`` and ``..`` are
+refused with ``SuspiciousFileOperation``.
 """
 
 from __future__ import annotations
 
+import html
 import io
 import os
 from typing import Any
@@ -19,9 +21,13 @@ MAX_NAME_LENGTH = 255
 
 
 def sanitize_file_name(name: str) -> str:
-    """The base name of an uploaded file's name, without control characters, capped."""
-    name = "".join(c for c in name if c >= " " and c != "\x7f")
-    name = name.replace("\\", "/").rsplit("/", 1)[-1].strip()
+    """The base name of an uploaded file's name, printable characters only, capped."""
+    # Some browsers send HTML entities in names; decoding them first means an
+    # entity-encoded slash ("&#47;") is split like a real one.
+    name = html.unescape(name)
+    name = name.replace("\\", "/").rsplit("/", 1)[-1]
+    # Drops NUL, CR/LF and invisible format characters such as the RTL override.
+    name = "".join(c for c in name if c.isprintable()).strip()
     if len(name) > MAX_NAME_LENGTH:
         stem, ext = os.path.splitext(name)
         ext = ext[:MAX_NAME_LENGTH]
