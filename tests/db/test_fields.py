@@ -290,3 +290,9 @@ async def test_naive_datetimes_are_in_time_zone(orm: object) -> None:
     fetched = await Event.objects.aget(pk=event.pk)
     assert fetched.when == datetime.datetime(2024, 1, 1, 14, 0, tzinfo=UTC)
     assert field.to_python(datetime.datetime(2024, 7, 1, 12, 0)).hour == 12  # UTC default
+
+
+def test_text_fields_refuse_nul() -> None:
+    for name in ("name", "description"):
+        with pytest.raises(ValidationError, match="Null characters are not allowed"):
+            Product._meta.get_field(name).clean("a\x00b", None)

@@ -238,3 +238,12 @@ async def test_reverse_filters_on_self_references_and_with_joins(orm: Any) -> No
     both = Book.objects.filter(author__name="Ann", reviews__book__title="T")
     assert await both.acount() == 1
     assert await Book.objects.filter(author__name="Ann", reviews__stars=1).acount() == 0
+
+
+async def test_nul_characters_match_nothing(catalog: Any) -> None:
+    # PostgreSQL cannot receive a NUL in text: the lookup is answered without the database.
+    assert await Product.objects.filter(name="Ham\x00mer").acount() == 0
+    assert await Product.objects.filter(name__in=["\x00", "Hammer"]).acount() == 1
+    assert await Product.objects.filter(name__contains="\x00").acount() == 0
+    assert await Product.objects.filter(name__icontains="a\x00").acount() == 0
+    assert await Product.objects.exclude(name__startswith="\x00").acount() == 6

@@ -349,6 +349,13 @@ class BooleanField(Field, _Typed[bool]):
             super().validate(value, instance)
 
 
+def _check_no_nul(value: str) -> None:
+    if "\x00" in value:
+        raise ValidationError(
+            "Null characters are not allowed.", code="null_characters_not_allowed"
+        )
+
+
 class CharField(Field, _Typed[str]):
     """A string of at most ``max_length`` characters (VARCHAR)."""
 
@@ -375,7 +382,8 @@ class CharField(Field, _Typed[str]):
         return self.to_python(value)
 
     def run_validators(self, value: Any) -> None:
-        """Check max_length."""
+        """Check max_length (and that there is no NUL, which PostgreSQL cannot store)."""
+        _check_no_nul(value)
         if len(value) > self.max_length:
             raise ValidationError(
                 f"Ensure this value has at most {self.max_length} characters "
@@ -396,7 +404,8 @@ class TextField(CharField):
         return sa.Text()
 
     def run_validators(self, value: Any) -> None:
-        """No length limit."""
+        """No length limit; no NUL either."""
+        _check_no_nul(value)
 
 
 class DecimalField(Field, _Typed[Decimal]):

@@ -124,6 +124,8 @@ def _exact(field: Field, col: Column, value: Any) -> Condition:
     if value is None:
         return col.is_(None)
     prepared = _prep(field, value)
+    if _has_nul(prepared):
+        return sa.false()
     bounded = _bounded(field)
     if bounded is not None and not _in_range(bounded, prepared):
         return sa.false()
@@ -169,6 +171,8 @@ def _in(field: Field, col: Column, value: Any) -> Condition:
         if item is None:
             continue
         prepared = _prep(field, item)
+        if _has_nul(prepared):
+            continue
         if bounded is not None and not _in_range(bounded, prepared):
             continue
         if _stored_form(field, prepared, ROUND_DOWN) != prepared:
@@ -198,15 +202,25 @@ def _text(value: Any) -> str:
     return str(value)
 
 
+def _has_nul(value: Any) -> bool:
+    """Text with a NUL: PostgreSQL cannot even receive it, and no saved text holds one."""
+    return isinstance(value, str) and "\x00" in value
+
+
 def _sensitive(mode: str) -> Callable[[Field, Column, Any], Condition]:
     def build(field: Field, col: Column, value: Any) -> Condition:
-        return CaseSensitiveMatch(col, _text(value), mode)
+        text = _text(value)
+        if _has_nul(text):
+            return sa.false()
+        return CaseSensitiveMatch(col, text, mode)
 
     return build
 
 
 def _insensitive(template: str) -> Callable[[Field, Column, Any], Condition]:
     def build(field: Field, col: Column, value: Any) -> Condition:
+        if _has_nul(_text(value)):
+            return sa.false()
         pattern = template.format(escape_like(_text(value)))
         return col.ilike(sa.literal(pattern, sa.String()), escape="\\")
 
