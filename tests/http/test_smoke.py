@@ -35,3 +35,18 @@ def test_response_asgi_headers_exact():
 def test_json_response_and_querydict():
     assert JsonResponse({"a": 1}).content == b'{"a": 1}'
     assert QueryDict("x=1").urlencode() == "x=1"
+
+
+def test_http_exports_django_names():
+    import asgi_cycle.http as http
+
+    expected = {
+        "HttpRequest", "QueryDict", "HttpResponse", "JsonResponse", "StreamingHttpResponse",
+        "FileResponse", "HttpResponseRedirect", "HttpResponsePermanentRedirect",
+        "HttpResponseNotFound", "HttpResponseBadRequest", "HttpResponseForbidden",
+        "HttpResponseNotAllowed", "HttpResponseServerError", "Http404", "HttpResponseBase",
+        "HttpResponseNotModified", "HttpResponseGone", "BadHeaderError", "UnreadablePostError",
+        "parse_cookie", "HttpHeaders", "ResponseHeaders",
+    }  # fmt: skip
+    assert expected <= set(http.__all__)
+    assert all(getattr(http, name) is not None for name in http.__all__)
