@@ -58,7 +58,8 @@ class _ThreadedWSGITransport(httpx.AsyncBaseTransport):
                 request.method, request.url, headers=request.headers, content=body
             )
             response = _send_wsgi(self.wsgi_app, sync_request)
-            content = response.read()
+            # Raw bytes: the rebuilt response decodes Content-Encoding itself, once.
+            content = b"".join(response.iter_raw())
             return httpx.Response(response.status_code, headers=response.headers, content=content)
 
         return await anyio.to_thread.run_sync(call)
@@ -98,7 +99,7 @@ class _PortalASGITransport(httpx.BaseTransport):
                 request.method, request.url, headers=request.headers, content=body
             )
             response = await self._async.handle_async_request(async_request)
-            content = await response.aread()
+            content = b"".join([chunk async for chunk in response.aiter_raw()])
             return httpx.Response(response.status_code, headers=response.headers, content=content)
 
         return run_sync(call())
