@@ -2,7 +2,8 @@
 
 ``connections[alias]`` is a ``DatabaseWrapper`` (see ``asgi_cycle.db.connection``).
 The ASGI lifespan calls ``aconnect_all()`` on startup and ``adisconnect_all()`` on
-shutdown; without a lifespan every pool connects lazily on first use.
+shutdown; without a lifespan every pool connects lazily on first use. Driver
+errors surface as Django's classes (``IntegrityError``, ``OperationalError`` ...).
 """
 
 from __future__ import annotations
@@ -11,6 +12,17 @@ import asyncio
 from typing import Any
 
 from asgi_cycle.core.signals import setting_changed
+from asgi_cycle.db._errors import (
+    DatabaseError,
+    DataError,
+    Error,
+    IntegrityError,
+    InterfaceError,
+    InternalError,
+    NotSupportedError,
+    OperationalError,
+    ProgrammingError,
+)
 from asgi_cycle.db._handler import ConnectionHandler, connections
 from asgi_cycle.db.connection import DEFAULT_DB_ALIAS, DatabaseWrapper
 from asgi_cycle.db.querylog import QueryRecord
@@ -18,7 +30,16 @@ from asgi_cycle.db.querylog import QueryRecord
 __all__ = [
     "DEFAULT_DB_ALIAS",
     "ConnectionHandler",
+    "DataError",
+    "DatabaseError",
     "DatabaseWrapper",
+    "Error",
+    "IntegrityError",
+    "InterfaceError",
+    "InternalError",
+    "NotSupportedError",
+    "OperationalError",
+    "ProgrammingError",
     "QueryRecord",
     "aconnect_all",
     "adisconnect_all",

@@ -27,9 +27,6 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator, Mapping, Sequence
-from contextvars import ContextVar
-from dataclasses import dataclass, field
-from types import MappingProxyType
 from typing import Any
 
 from sqlalchemy.engine.interfaces import Dialect
@@ -37,41 +34,13 @@ from sqlalchemy.sql import ClauseElement
 
 from asgi_cycle.db import querylog
 from asgi_cycle.db._config import DatabaseConfig
+from asgi_cycle.db._errors import OperationalError, translate
+from asgi_cycle.db._pin import Pin, current_pin
 from asgi_cycle.db.backends.base import Backend, BackendConnection, Query, build_query, is_write
 
 __all__ = ["DEFAULT_DB_ALIAS", "DatabaseWrapper", "Pin", "current_pin"]
 
 DEFAULT_DB_ALIAS = "default"
-
-
-@dataclass(eq=False)
-class Pin:
-    """The connection a transaction holds, shared by every task in its context."""
-
-    wrapper: DatabaseWrapper
-    loop: asyncio.AbstractEventLoop | None = None
-    connection: BackendConnection | None = None
-    savepoints: list[str] = field(default_factory=list)
-    lock: asyncio.Lock | None = None
-    holds_write_lock: bool = False
-    closed: bool = False
-    needs_rollback: bool = False
-    counter: int = 0
-    #: ``on_commit`` callbacks, each with the savepoints open when it was registered.
-    callbacks: list[tuple[tuple[str, ...], Any]] = field(default_factory=list)
-
-
-_pins: ContextVar[Mapping[DatabaseWrapper, Pin]] = ContextVar(
-    "asgi_cycle_db_pins", default=MappingProxyType({})
-)
-
-
-def current_pin(wrapper: DatabaseWrapper) -> Pin | None:
-    """The open transaction's pin for ``wrapper`` in this context, if any."""
-    pin = _pins.get().get(wrapper)
-    if pin is None or pin.closed:
-        return None
-    return pin
 
 
 class DatabaseWrapper:
@@ -125,7 +94,18 @@ class DatabaseWrapper:
             found = self._backends.get(loop)
             if found is None:
                 found = self._new_backend()
-                await found.connect()
+                try:
+                    await found.connect()
+                except (TimeoutError, OSError) as exc:
+                    raise OperationalError(
+                        f"Cannot connect to database {self.alias!r} ({self.url}): "
+                        f"{type(exc).__name__}: {exc}"
+                    ) from exc
+                except Exception as exc:
+                    mapped = translate(exc)
+                    if mapped is None:
+                        raise
+                    raise mapped from exc
                 self._backends[loop] = found
         return found
 
@@ -197,13 +177,28 @@ class DatabaseWrapper:
             return await self._call(pin.connection, method, query)
 
     async def _call(self, connection: BackendConnection, method: str, query: Any) -> Any:
-        if not querylog.is_collecting():
-            if method == "execute_many":
-                for one in query:
-                    await connection.execute(one)
-                return None
-            return await getattr(connection, method)(query)
-        return await self._call_logged(connection, method, query)
+        try:
+            if not querylog.is_collecting():
+                if method == "execute_many":
+                    for one in query:
+                        await connection.execute(one)
+                    return None
+                return await getattr(connection, method)(query)
+            return await self._call_logged(connection, method, query)
+        except Exception as exc:
+            mapped = translate(exc)
+            if mapped is None:
+                raise
+            raise mapped from exc
+
+    async def _control(self, connection: BackendConnection, sql: str) -> None:
+        try:
+            await connection.control(sql)
+        except Exception as exc:
+            mapped = translate(exc)
+            if mapped is None:
+                raise
+            raise mapped from exc
 
     async def _call_logged(self, connection: BackendConnection, method: str, query: Any) -> Any:
         queries = query if method == "execute_many" else [query]
@@ -276,16 +271,22 @@ class DatabaseWrapper:
         try:
             started = time.perf_counter()
             count = 0
-            if self.vendor == "postgresql":
-                # asyncpg cursors only live inside a transaction.
-                async with connection.raw_connection.transaction():
+            try:
+                if self.vendor == "postgresql":
+                    # asyncpg cursors only live inside a transaction.
+                    async with connection.raw_connection.transaction():
+                        async for row in connection.iterate(built):
+                            count += 1
+                            yield row
+                else:
                     async for row in connection.iterate(built):
                         count += 1
                         yield row
-            else:
-                async for row in connection.iterate(built):
-                    count += 1
-                    yield row
+            except Exception as exc:
+                mapped = translate(exc)
+                if mapped is None:
+                    raise
+                raise mapped from exc
             if querylog.is_collecting():
                 sql, params_count = connection.compile_for_log(built)
                 duration = time.perf_counter() - started
@@ -312,7 +313,7 @@ class DatabaseWrapper:
         try:
             await connection.acquire()
             try:
-                await connection.control(backend.begin_sql())
+                await self._control(connection, backend.begin_sql())
             except BaseException:
                 await connection.release()
                 raise
@@ -331,7 +332,7 @@ class DatabaseWrapper:
         assert pin.lock is not None
         try:
             async with pin.lock:
-                await pin.connection.control("COMMIT" if commit else "ROLLBACK")
+                await self._control(pin.connection, "COMMIT" if commit else "ROLLBACK")
         finally:
             pin.closed = True
             try:
@@ -348,7 +349,7 @@ class DatabaseWrapper:
         assert pin.connection is not None and pin.lock is not None
         async with pin.lock:
             for sql in statements:
-                await pin.connection.control(sql)
+                await self._control(pin.connection, sql)
 
     async def _savepoint(self, pin: Pin) -> str:
         pin.counter += 1

@@ -37,13 +37,8 @@ from types import TracebackType
 from typing import Any, TypeVar, overload
 
 from asgi_cycle.db._handler import connections
-from asgi_cycle.db.connection import (
-    DEFAULT_DB_ALIAS,
-    DatabaseWrapper,
-    Pin,
-    _pins,
-    current_pin,
-)
+from asgi_cycle.db._pin import Pin, _pins, current_pin
+from asgi_cycle.db.connection import DEFAULT_DB_ALIAS, DatabaseWrapper
 from asgi_cycle.utils.asyncio import is_async_callable, run_sync
 
 __all__ = [

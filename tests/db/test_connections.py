@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import socket
+from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
@@ -11,6 +14,7 @@ import sqlalchemy as sa
 
 from asgi_cycle.core.exceptions import ImproperlyConfigured, SynchronousOnlyOperation
 from asgi_cycle.db import DatabaseWrapper, aconnect_all, adisconnect_all, connections
+from asgi_cycle.db.transaction import atomic
 from asgi_cycle.test.utils import override_settings
 from asgi_cycle.utils.asyncio import run_sync, sync_to_async
 
@@ -320,3 +324,50 @@ def test_unreachable_postgresql_fails_in_ci_and_skips_locally(ci: str) -> None:
     else:
         assert done.returncode == 0
         assert "1 skipped" in done.stdout
+
+
+async def test_driver_errors_become_djangos_classes(db: DatabaseWrapper) -> None:
+    from asgi_cycle import db as db_module
+
+    await db.execute("CREATE TABLE u (id INTEGER PRIMARY KEY, code TEXT NOT NULL UNIQUE)")
+    await db.execute("INSERT INTO u (id, code) VALUES (1, 'a')")
+    with pytest.raises(db_module.IntegrityError) as duplicate:
+        await db.execute("INSERT INTO u (id, code) VALUES (2, 'a')")
+    assert duplicate.value.__cause__ is not None  # the driver's own exception
+    with pytest.raises(db_module.IntegrityError):
+        await db.execute("INSERT INTO u (id, code) VALUES (3, NULL)")
+    with pytest.raises(
+        db_module.ProgrammingError if db.vendor == "postgresql" else db_module.OperationalError
+    ):
+        await db.fetch_all("SELECT * FROM no_such_table")
+    assert issubclass(db_module.IntegrityError, db_module.DatabaseError)
+    # Inside a transaction too; the failed statement leaves the pool usable.
+    with pytest.raises(db_module.IntegrityError):
+        async with atomic():
+            await db.execute("INSERT INTO u (id, code) VALUES (4, 'b')")
+            await db.execute("INSERT INTO u (id, code) VALUES (5, 'b')")
+    assert await db.fetch_val("SELECT count(*) FROM u") == 1
+
+
+async def test_unreachable_database_is_an_operational_error(tmp_path: Path) -> None:
+    from asgi_cycle.db import OperationalError
+
+    with socket_closed_port() as port:
+        url = f"postgresql://postgres@127.0.0.1:{port}/test"
+        with override_settings(DATABASES={"default": {"URL": url}}):
+            with pytest.raises(
+                OperationalError, match=f"Cannot connect to database 'default'.*{port}"
+            ):
+                await connections["default"].fetch_val("SELECT 1")
+    missing_dir = tmp_path / "no" / "such" / "dir" / "x.db"
+    with override_settings(DATABASES={"default": {"URL": f"sqlite:///{missing_dir}"}}):
+        with pytest.raises(OperationalError, match="unable to open database file"):
+            await connections["default"].fetch_val("SELECT 1")
+
+
+@contextlib.contextmanager
+def socket_closed_port() -> Iterator[int]:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = int(sock.getsockname()[1])
+    yield port

@@ -111,7 +111,16 @@ class SQLitePool:
         # aiosqlite's thread is non-daemon: a script that never disconnects would
         # hang at exit. Daemon threads, closed at exit by _close_pools_at_exit.
         connection._thread.daemon = True
-        await connection
+        try:
+            await connection
+        except BaseException:
+            # aiosqlite queues its thread's stop without waiting; wait here, so the
+            # thread never reports back to a loop that has closed meanwhile.
+            for _ in range(5000):
+                if not connection._thread.is_alive():
+                    break
+                await asyncio.sleep(0.001)
+            raise
         try:
             for pragma in (
                 "PRAGMA journal_mode=WAL",
