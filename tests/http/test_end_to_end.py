@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+
 import pytest
 
 from asgi_cycle.core.asgi import get_asgi_application
@@ -72,7 +74,7 @@ def header_injection(request):
 
 
 async def astream(request):
-    async def gen():
+    async def gen() -> AsyncIterator[str]:
         for part in ("a", "b", "c"):
             yield part
 

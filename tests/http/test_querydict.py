@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import pickle
+from typing import Any
 
 import pytest
 
@@ -144,7 +145,7 @@ def test_too_many_fields_is_refused_before_parsing():
 
 
 def test_multivaluedict_api():
-    d = MultiValueDict({"name": ["Adrian", "Simon"], "empty": []})
+    d: MultiValueDict[str, Any] = MultiValueDict({"name": ["Adrian", "Simon"], "empty": []})
     assert d["name"] == "Simon"
     assert d["empty"] == []
     assert d.get("empty", "x") == "x"
@@ -173,4 +174,4 @@ def test_case_insensitive_mapping():
     assert m.copy() is m
     assert len(m) == 2
     with pytest.raises(ValueError):
-        CaseInsensitiveMapping([(1, "x")])  # type: ignore[list-item]
+        CaseInsensitiveMapping([(1, "x")])  # type: ignore[arg-type]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
 
 import pytest
 
@@ -12,7 +14,7 @@ from asgi_cycle.http import FileResponse, StreamingHttpResponse
 def test_sync_stream_is_lazy_and_encoded():
     produced = []
 
-    def gen():
+    def gen() -> Iterator[Any]:
         for part in ("a", b"b", "é"):
             produced.append(part)
             yield part
@@ -39,7 +41,7 @@ def test_content_is_not_available():
 def test_closing_the_response_closes_the_generator():
     closed = []
 
-    def gen():
+    def gen() -> Iterator[Any]:
         try:
             yield b"1"
             yield b"2"
@@ -56,7 +58,7 @@ async def test_async_stream_yields_chunk_by_chunk_and_closes():
     seen = []
     closed = []
 
-    async def agen():
+    async def agen() -> AsyncIterator[Any]:
         try:
             for part in (b"x", "y", b"z"):
                 seen.append(part)
@@ -76,7 +78,7 @@ async def test_async_stream_yields_chunk_by_chunk_and_closes():
 
 
 async def test_async_iteration_of_both_kinds():
-    async def agen():
+    async def agen() -> AsyncIterator[Any]:
         yield b"a"
         yield b"b"
 
@@ -85,7 +87,7 @@ async def test_async_iteration_of_both_kinds():
 
 
 def test_sync_iteration_of_async_content_collects_it():
-    async def agen():
+    async def agen() -> AsyncIterator[Any]:
         yield b"a"
         yield "b"
 
