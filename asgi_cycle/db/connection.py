@@ -119,14 +119,20 @@ class DatabaseWrapper:
         here = asyncio.get_running_loop()
         backends, self._backends = self._backends, {}
         self._connecting = {}
+        first_error: BaseException | None = None
         for loop, backend in backends.items():
-            if loop is here:
-                await backend.disconnect()
-            elif loop.is_closed() or not loop.is_running():
-                backend.abandon()
-            else:
-                future = asyncio.run_coroutine_threadsafe(backend.disconnect(), loop)
-                await asyncio.wrap_future(future)
+            try:
+                if loop is here:
+                    await backend.disconnect()
+                elif loop.is_closed() or not loop.is_running():
+                    backend.abandon()
+                else:
+                    future = asyncio.run_coroutine_threadsafe(backend.disconnect(), loop)
+                    await asyncio.wrap_future(future)
+            except Exception as exc:  # close the other pools before reporting it
+                first_error = first_error or exc
+        if first_error is not None:
+            raise first_error
 
     def close(self) -> None:
         """Sync twin of ``adisconnect`` for code without a running loop."""
