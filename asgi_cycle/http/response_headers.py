@@ -1,13 +1,15 @@
 """``ResponseHeaders``: a case-insensitive header map that keeps its ASGI form ready.
 
-Every value is validated once, when set: ``str`` or ``bytes`` (other values
-go through ``str``), no CR/LF (``BadHeaderError``, BAD_INPUT 21/23), latin-1
-or else MIME-encoded as Django does. The lower-cased latin-1 ``(name, value)``
+Every header is validated once, when set: the name must be an HTTP token;
+the value ``str`` or ``bytes`` (other values go through ``str``), without
+CR/LF, NUL, VT or FF (``BadHeaderError``, BAD_INPUT 21/23: a server would
+split the response or refuse it), latin-1 or else MIME-encoded as Django does. The lower-cased latin-1 ``(name, value)``
 pair is stored next to it, so serialising the headers for ASGI is a list copy.
 """
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Iterator, Mapping, MutableMapping
 from email.header import Header
@@ -15,7 +17,16 @@ from typing import Any
 
 
 class BadHeaderError(ValueError):
-    """A header name or value would split the response (CR or LF in it)."""
+    """A header name or value would split or break the response (e.g. CR or LF in it)."""
+
+
+_TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+_FORBIDDEN_IN_VALUES = ("\x00", "\x0b", "\x0c")
+
+#: Header names already validated -> lower case. Names come from code, so there are few;
+#: the cap keeps a name built from client input from growing it without bound.
+_CHECKED_NAMES: dict[str, str] = {}
+_CHECKED_NAMES_MAX = 1024
 
 
 def _to_header_text(value: Any, charset: str, mime_encode: bool) -> str:
@@ -35,6 +46,8 @@ def _to_header_text(value: Any, charset: str, mime_encode: bool) -> str:
         text = str(value)
     if "\n" in text or "\r" in text:
         raise BadHeaderError(f"Header values can't contain newlines (got {text!r})")
+    if any(char in text for char in _FORBIDDEN_IN_VALUES):
+        raise BadHeaderError(f"Header values can't contain NUL, VT or FF (got {text!r})")
     if text.isascii():
         return text
     try:
@@ -61,16 +74,21 @@ class ResponseHeaders(MutableMapping[str, str]):
                 self[header] = value
 
     def __setitem__(self, key: str, value: Any) -> None:
-        # Fast path for the common case (ASCII str without CR/LF); the helper does the rest.
-        if type(key) is str and key.isascii() and "\n" not in key and "\r" not in key:
-            name = key
-        else:
+        lower = _CHECKED_NAMES.get(key) if type(key) is str else None
+        if lower is None:
             name = _to_header_text(key, "ascii", mime_encode=False)
-        if type(value) is str and value.isascii() and "\n" not in value and "\r" not in value:
+            if not _TOKEN.fullmatch(name):
+                raise BadHeaderError(f"Header names must be HTTP tokens (got {name!r})")
+            lower = name.lower()
+            if len(_CHECKED_NAMES) < _CHECKED_NAMES_MAX:
+                _CHECKED_NAMES[name] = lower
+        else:
+            name = key
+        # Fast path: printable ASCII needs no further checks.
+        if type(value) is str and value.isascii() and value.isprintable():
             text = value
         else:
             text = _to_header_text(value, "latin-1", mime_encode=True)
-        lower = name.lower()
         self._store[lower] = (name, text, (lower.encode("ascii"), text.encode("latin-1")))
 
     def __getitem__(self, key: str) -> str:

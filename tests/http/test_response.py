@@ -124,6 +124,24 @@ def test_newlines_in_header_values_raise(value):
     assert "X-Bad" not in response
 
 
+@pytest.mark.parametrize("value", ["a\x00b", "a\x0bb", "a\x0cb"])
+def test_nul_and_other_breaking_controls_in_values_raise(value):
+    with pytest.raises(BadHeaderError):
+        HttpResponse()["X-Bad"] = value
+
+
+def test_tabs_and_latin1_in_values_are_fine():
+    response = HttpResponse()
+    response["X-Tab"] = "a\tb"
+    assert response["X-Tab"] == "a\tb"
+
+
+@pytest.mark.parametrize("name", ["X-Bad\r\nInjected", "X Bad", "X:Bad", "", "X\x00", "(x)"])
+def test_header_names_must_be_tokens(name):
+    with pytest.raises(BadHeaderError):
+        HttpResponse()[name] = "1"
+
+
 def test_newline_in_header_name_raises():
     with pytest.raises(BadHeaderError):
         HttpResponse()["X-Bad\r\nInjected"] = "1"
