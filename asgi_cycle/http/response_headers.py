@@ -3,8 +3,9 @@
 Every header is validated once, when set: the name must be an HTTP token;
 the value ``str`` or ``bytes`` (other values go through ``str``), without
 CR/LF, NUL, VT or FF (``BadHeaderError``, BAD_INPUT 21/23: a server would
-split the response or refuse it), latin-1 or else MIME-encoded as Django does. The lower-cased latin-1 ``(name, value)``
-pair is stored next to it, so serialising the headers for ASGI is a list copy.
+split the response or refuse it), latin-1 or else MIME-encoded as Django does.
+The lower-cased latin-1 ``(name, value)`` pair is stored next to it, so
+serialising the headers for ASGI is a list copy.
 """
 
 from __future__ import annotations
