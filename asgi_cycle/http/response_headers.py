@@ -2,10 +2,10 @@
 
 Every header is validated once, when set: the name must be an HTTP token;
 the value ``str`` or ``bytes`` (other values go through ``str``), without
-CR/LF, NUL, VT or FF (``BadHeaderError``, BAD_INPUT 21/23: a server would
-split the response or refuse it), latin-1 or else MIME-encoded as Django does.
-The lower-cased latin-1 ``(name, value)`` pair is stored next to it, so
-serialising the headers for ASGI is a list copy.
+CR/LF or other control characters but TAB (``BadHeaderError``, BAD_INPUT
+21/23: a server would split the response or refuse it), latin-1 or else
+MIME-encoded as Django does. The lower-cased latin-1 ``(name, value)`` pair
+is stored next to it, so serialising the headers for ASGI is a list copy.
 """
 
 from __future__ import annotations
@@ -22,7 +22,8 @@ class BadHeaderError(ValueError):
 
 
 _TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
-_FORBIDDEN_IN_VALUES = ("\x00", "\x0b", "\x0c")
+# Control characters servers refuse in a value (uvicorn and h11 alike); TAB is allowed.
+_FORBIDDEN_IN_VALUES = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 #: Header names already validated -> lower case. Names come from code, so there are few;
 #: the cap keeps a name built from client input from growing it without bound.
@@ -47,8 +48,8 @@ def _to_header_text(value: Any, charset: str, mime_encode: bool) -> str:
         text = str(value)
     if "\n" in text or "\r" in text:
         raise BadHeaderError(f"Header values can't contain newlines (got {text!r})")
-    if any(char in text for char in _FORBIDDEN_IN_VALUES):
-        raise BadHeaderError(f"Header values can't contain NUL, VT or FF (got {text!r})")
+    if _FORBIDDEN_IN_VALUES.search(text):
+        raise BadHeaderError(f"Header values can't contain control characters (got {text!r})")
     if text.isascii():
         return text
     try:

@@ -124,7 +124,7 @@ def test_newlines_in_header_values_raise(value):
     assert "X-Bad" not in response
 
 
-@pytest.mark.parametrize("value", ["a\x00b", "a\x0bb", "a\x0cb"])
+@pytest.mark.parametrize("value", ["a\x00b", "a\x0bb", "a\x0cb", "\x1b[31m", "a\x7f", b"\x01"])
 def test_nul_and_other_breaking_controls_in_values_raise(value):
     with pytest.raises(BadHeaderError):
         HttpResponse()["X-Bad"] = value
