@@ -5,19 +5,24 @@ Each request is a new task (as under an ASGI server) doing one primary-key SELEC
 task; ``asgi_cycle.db`` reuses pooled connections. Run:
 
     .venv/bin/python -m benchmarks.db_pool [--requests N] [--concurrency C] [--seconds S]
+        [--postgres postgresql://postgres@127.0.0.1:5432/test]
 
 Prints requests/s for both and the ratio. Each side stops after ``--seconds``.
+With ``--postgres`` the same comparison runs on PostgreSQL in a throwaway schema
+(``databases`` pools there too, so the gap is statement compilation only).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import random
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
 import databases
 import sqlalchemy as sa
@@ -49,8 +54,8 @@ async def measure(
     return done / (time.perf_counter() - started)
 
 
-async def prepare(url: str) -> None:
-    database = databases.Database(url)
+async def prepare(url: str, **options: Any) -> None:
+    database = databases.Database(url, **options)
     await database.connect()
     await database.execute(sa.schema.CreateTable(world))
     await database.execute_many(
@@ -60,35 +65,69 @@ async def prepare(url: str) -> None:
     await database.disconnect()
 
 
-async def main(requests: int, concurrency: int, seconds: float) -> None:
+async def compare(
+    url: str, label: str, requests: int, concurrency: int, seconds: float, **options: Any
+) -> None:
+    """Measure shipped ``databases`` and ``asgi_cycle.db`` on ``url`` and print both.
+
+    ``options`` go to ``databases.Database`` only (it ignores unknown URL options);
+    asgi_cycle.db reads the same settings from the URL.
+    """
+    await prepare(url, **options)
+    shipped = databases.Database(url, **options)
+    await shipped.connect()
+
+    async def shipped_query(i: int) -> object:
+        return await shipped.fetch_one(sa.select(world).where(world.c.id == i))
+
+    await measure(shipped_query, 200, concurrency, seconds)  # warm-up
+    shipped_rps = await measure(shipped_query, requests, concurrency, seconds)
+    await shipped.disconnect()
+
+    with override_settings(DATABASES={"default": {"URL": url}}):
+        pooled = connections["default"]
+
+        async def pooled_query(i: int) -> object:
+            return await pooled.fetch_one(sa.select(world).where(world.c.id == i))
+
+        await measure(pooled_query, 200, concurrency, seconds)  # warm-up
+        pooled_rps = await measure(pooled_query, requests, concurrency, seconds)
+        await pooled.adisconnect()
+
+    print(f"{label}: requests={requests} concurrency={concurrency}")
+    print(f"  databases 0.9:  {shipped_rps:10.0f} req/s")
+    print(f"  asgi_cycle.db:  {pooled_rps:10.0f} req/s")
+    print(f"  ratio:          {pooled_rps / shipped_rps:10.2f}x")
+
+
+async def main(
+    requests: int, concurrency: int, seconds: float, postgres: str | None = None
+) -> None:
+    """SQLite always; PostgreSQL too when a server URL is given (in a throwaway schema)."""
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"
-        await prepare(url)
+        label = "sqlite (databases: a new connection per task; ours: pooled)"
+        await compare(url, label, requests, concurrency, seconds)
+    if postgres:
+        import asyncpg
 
-        shipped = databases.Database(url)
-        await shipped.connect()
-
-        async def shipped_query(i: int) -> object:
-            return await shipped.fetch_one(sa.select(world).where(world.c.id == i))
-
-        await measure(shipped_query, 200, concurrency, seconds)  # warm-up
-        shipped_rps = await measure(shipped_query, requests, concurrency, seconds)
-        await shipped.disconnect()
-
-        with override_settings(DATABASES={"default": {"URL": url}}):
-            pooled = connections["default"]
-
-            async def pooled_query(i: int) -> object:
-                return await pooled.fetch_one(sa.select(world).where(world.c.id == i))
-
-            await measure(pooled_query, 200, concurrency, seconds)  # warm-up
-            pooled_rps = await measure(pooled_query, requests, concurrency, seconds)
-            await pooled.adisconnect()
-
-    print(f"requests={requests} concurrency={concurrency}")
-    print(f"databases 0.9 sqlite (connection per task): {shipped_rps:10.0f} req/s")
-    print(f"asgi_cycle.db pooled sqlite:                 {pooled_rps:10.0f} req/s")
-    print(f"ratio pooled/shipped:                        {pooled_rps / shipped_rps:10.2f}x")
+        schema = f"bench_{os.getpid()}"
+        admin = await asyncpg.connect(postgres)
+        await admin.execute(f'CREATE SCHEMA "{schema}"')
+        try:
+            joiner = "&" if "?" in postgres else "?"
+            label = "postgresql (both pooled by asyncpg; ours caches compiled statements)"
+            await compare(
+                f"{postgres}{joiner}search_path={schema}",
+                label,
+                requests,
+                concurrency,
+                seconds,
+                server_settings={"search_path": schema},
+            )
+        finally:
+            await admin.execute(f'DROP SCHEMA "{schema}" CASCADE')
+            await admin.close()
 
 
 def run() -> None:
@@ -97,8 +136,9 @@ def run() -> None:
     parser.add_argument("--requests", type=int, default=5000)
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--postgres", metavar="URL", help="also compare on this PostgreSQL")
     args = parser.parse_args()
-    asyncio.run(main(args.requests, args.concurrency, args.seconds))
+    asyncio.run(main(args.requests, args.concurrency, args.seconds, args.postgres))
 
 
 if __name__ == "__main__":
