@@ -21,7 +21,9 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 from benchmarks.procs import ROOT, SERVER_CPU, pinned
@@ -50,30 +52,60 @@ def make_scope(path: str) -> dict[str, Any]:
     }
 
 
-async def _lifespan(app: App, state: dict[str, Any]) -> None:
-    """Run the app's startup when it speaks lifespan (Django does not)."""
+# Set by `--profile FILE`: the timed repeats run under pyinstrument, whose text goes there.
+PROFILE_OUT: Path | None = None
+
+
+def _profiler() -> Any:
+    if PROFILE_OUT is None:
+        return None
+    from pyinstrument import Profiler
+
+    profiler = Profiler(interval=0.0002, async_mode="enabled")
+    profiler.start()
+    return profiler
+
+
+@asynccontextmanager
+async def lifespan(app: App, state: dict[str, Any]) -> AsyncIterator[None]:
+    """Run the app's startup and shutdown when it speaks lifespan (Django does not)."""
     queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
-    started = asyncio.get_running_loop().create_future()
-    await queue.put({"type": "lifespan.startup"})
+    replies: asyncio.Queue[str] = asyncio.Queue()
 
     async def send(message: dict[str, Any]) -> None:
-        if not started.done():
-            started.set_result(message["type"])
+        await replies.put(message["type"])
 
     scope = {"type": "lifespan", "asgi": {"version": "3.0"}, "state": state}
     task = asyncio.ensure_future(app(scope, queue.get, send))
-    done, _ = await asyncio.wait({task, started}, return_when=asyncio.FIRST_COMPLETED)
-    if task in done and task.exception() is None and not started.done():
-        return
-    if started in done and started.result() != "lifespan.startup.complete":
-        raise RuntimeError(f"startup failed: {started.result()}")
+    await queue.put({"type": "lifespan.startup"})
+    reply = asyncio.ensure_future(replies.get())
+    done, _ = await asyncio.wait({task, reply}, timeout=60, return_when=asyncio.FIRST_COMPLETED)
+    if not done:
+        raise RuntimeError("lifespan startup did not finish within 60 s")
+    if reply in done and reply.result() != "lifespan.startup.complete":
+        raise RuntimeError(f"startup failed: {reply.result()}")
+    if task in done:
+        reply.cancel()
+        task.exception()  # an app without lifespan support raises: that is fine
+    try:
+        yield
+    finally:
+        if not task.done():
+            await queue.put({"type": "lifespan.shutdown"})
+            await asyncio.wait({task}, timeout=10)
 
 
 async def measure(app: App, path: str, seconds: float, repeats: int) -> dict[str, Any]:
     """Validate one response, then time `repeats` runs of about `seconds` each."""
     state: dict[str, Any] = {}
-    await _lifespan(app, state)
-    scope = {**make_scope(path), "state": state}
+    async with lifespan(app, state):
+        return await _measure(app, {**make_scope(path), "state": state}, seconds, repeats)
+
+
+async def _measure(
+    app: App, scope: dict[str, Any], seconds: float, repeats: int
+) -> dict[str, Any]:
+    path = scope["path"]
     request = {"type": "http.request", "body": b"", "more_body": False}
     sent: list[dict[str, Any]] = []
     forever = asyncio.Event()
@@ -105,6 +137,7 @@ async def measure(app: App, path: str, seconds: float, repeats: int) -> dict[str
         warm += 1
     number = max(20, round(seconds * warm / (time.perf_counter() - start)))
     runs = []
+    profiler = _profiler()
     for _ in range(repeats):
         start = time.perf_counter()
         for _ in range(number):
@@ -112,7 +145,11 @@ async def measure(app: App, path: str, seconds: float, repeats: int) -> dict[str
             sent.clear()
             await app(dict(scope), receive, send)
         runs.append((time.perf_counter() - start) / number * 1e6)
-    return {"us": statistics.median(runs), "runs": runs, "number": number, "bytes": len(body)}
+    result = {"us": statistics.median(runs), "runs": runs, "number": number, "bytes": len(body)}
+    if profiler is not None:
+        profiler.stop()
+        result["profile"] = profiler.output_text(unicode=True, color=False)
+    return result
 
 
 def child(target: str, path: str, seconds: float, repeats: int) -> dict[str, Any]:
@@ -150,7 +187,7 @@ def run(target: str, path: str, seconds: float, repeats: int, database_url: str)
         env=env,
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=90,
     )
     if out.returncode != 0:
         raise RuntimeError(f"in-process {target} {path} failed:\n{out.stderr[-3000:]}")
@@ -165,8 +202,14 @@ def main() -> None:
     parser.add_argument("path")
     parser.add_argument("--seconds", type=float, default=0.3)
     parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--profile", type=Path, help="write a pyinstrument text profile here")
     args = parser.parse_args()
-    print(json.dumps(child(args.target, args.path, args.seconds, args.repeats)))
+    global PROFILE_OUT
+    PROFILE_OUT = args.profile
+    result = child(args.target, args.path, args.seconds, args.repeats)
+    if args.profile:
+        args.profile.write_text(result.pop("profile"))
+    print(json.dumps(result))
 
 
 if __name__ == "__main__":

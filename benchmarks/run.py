@@ -50,7 +50,8 @@ class Mode:
     postgres: bool
 
 
-QUICK = Mode("quick", 2, 2, 1, ("plaintext", "json", "db", "fortunes"), 0.15, 5, 3000, 1, False)
+# Quick: short windows, two rounds, the four tests the targets name; under 5 minutes.
+QUICK = Mode("quick", 2, 1, 1, ("plaintext", "json", "db", "fortunes"), 0.1, 5, 1500, 1, False)
 FULL = Mode(
     "full",
     3,
@@ -162,15 +163,18 @@ def run_inprocess(
     return results
 
 
-def extra_figures(say: Progress) -> dict[str, str]:
+def extra_figures(mode: Mode, say: Progress) -> dict[str, str]:
     """Output of the DB-engine's and the shim's own benchmarks, when they exist."""
     found: dict[str, str] = {}
+    quick = {"db_pool": ["--seconds", "2"], "shim_cost": ["--budget", "10"]}
     for module in ("db_pool", "shim_cost"):
         if not (HERE / f"{module}.py").exists():
             continue
         say(f"running benchmarks.{module}")
+        command = [sys.executable, "-m", f"benchmarks.{module}"]
+        command += quick[module] if mode.name == "quick" else []
         out = subprocess.run(
-            [sys.executable, "-m", f"benchmarks.{module}"],
+            procs.pinned(command, procs.SERVER_CPU),
             cwd=HERE.parent,
             capture_output=True,
             text=True,
@@ -178,6 +182,7 @@ def extra_figures(say: Progress) -> dict[str, str]:
             env={**os.environ, "PYTHONPATH": str(HERE.parent)},
         )
         found[module] = (out.stdout + (out.stderr if out.returncode else "")).strip()
+        say(f"benchmarks.{module}: " + " / ".join(found[module].splitlines()[-2:]))
     return found
 
 
@@ -238,7 +243,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"{found.points[-1][0]:,} requests (second-half growth "
                 f"{found.late_growth:+.1%})"
             )
-    extras = extra_figures(say)
+    extras = extra_figures(mode, say)
     meta["finished"] = report.now()
     meta["load_after"] = os.getloadavg()
     results = {
