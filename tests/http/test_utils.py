@@ -55,6 +55,12 @@ from asgi_cycle.utils.http import (
         "",
         None,
         "/" + "a" * 2048,
+        "https://example.com@evil.com/",
+        "http://example.com\\@evil.com",
+        "http:/\\evil.com",
+        "https:evil.com",
+        " javascript:alert(1)",
+        "\njavascript:alert(1)",
     ],
 )
 def test_unsafe_urls(url):
