@@ -381,29 +381,38 @@ class HttpRequest:
     async def aparse_body(self) -> None:
         """Parse a POSTed urlencoded or multipart body into ``POST`` and ``FILES``.
 
-        Errors are kept and raised on the first access to ``POST``/``FILES``.
-        Other methods and content types leave ``POST`` empty, as Django does.
+        Errors are kept and raised on the first access to ``POST``/``FILES``:
+        the handler calls this before the onion, so raising here would bypass
+        the exception-to-response layer. Other methods and content types leave
+        ``POST`` empty, as Django does.
         """
         if self._post is not None or self.method != "POST":
             return
         content_type = self.content_type
-        if content_type == "multipart/form-data":
-            from asgi_cycle.http.multipartparser import aparse_multipart
+        try:
+            if content_type == "multipart/form-data":
+                from asgi_cycle.http.multipartparser import aparse_multipart
 
-            self._read_started = True
-            try:
+                self._read_started = True
                 self._post, self._files = await aparse_multipart(
                     self._stream, self.content_params, self.encoding
                 )
-            except (BadRequest, SuspiciousOperation) as exc:
-                self._mark_post_parse_error(exc)
-        elif content_type == "application/x-www-form-urlencoded":
-            if not hasattr(self, "_body") and not isinstance(self._stream, io.BytesIO):
-                # A body spooled to disk is read off the event loop.
-                await anyio.to_thread.run_sync(lambda: self.body)
-            self._parse_urlencoded(lambda: self.body)
-        else:
-            self._parse_urlencoded(bytes)
+            elif content_type == "application/x-www-form-urlencoded":
+                if not hasattr(self, "_body") and not isinstance(self._stream, io.BytesIO):
+                    # A body spooled to disk is read off the event loop.
+                    await anyio.to_thread.run_sync(lambda: self.body)
+                self._parse_urlencoded(lambda: self.body)
+            else:
+                self._parse_urlencoded(bytes)
+        except (BadRequest, SuspiciousOperation) as exc:
+            self._mark_post_parse_error(exc)
+        except (ValueError, LookupError) as exc:
+            # A parser tripping over malformed input is the client's fault: 400.
+            error = BadRequest(f"Malformed {content_type} body: {exc}")
+            error.__cause__ = exc
+            self._mark_post_parse_error(error)
+        except Exception as exc:  # e.g. OSError: raised inside the onion, as a 500 page
+            self._mark_post_parse_error(exc)
 
     def close(self) -> None:
         """Close uploaded files and the body stream."""

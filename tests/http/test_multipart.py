@@ -164,6 +164,55 @@ async def test_garbage_and_nameless_parts_are_bad_requests():
         _ = nameless.POST
 
 
+class _BrokenStream:
+    def __init__(self, error: Exception) -> None:
+        self.error = error
+
+    def read(self, *args):
+        raise self.error
+
+    def tell(self) -> int:
+        return 0
+
+    def seek(self, *args) -> int:
+        return 0
+
+    def close(self) -> None:
+        pass
+
+
+@pytest.mark.parametrize(
+    ("content_type", "error", "raised"),
+    [
+        ("multipart/form-data; boundary=x", ValueError("odd"), BadRequest),
+        ("multipart/form-data; boundary=x", OSError("disk"), OSError),
+        ("application/x-www-form-urlencoded", OSError("disk"), OSError),
+    ],
+)
+async def test_unexpected_errors_are_kept_for_access_not_raised_by_aparse_body(
+    content_type, error, raised
+):
+    req = ASGIRequest(
+        scope("POST", headers=[(b"content-type", content_type.encode())]), _BrokenStream(error)
+    )
+    await req.aparse_body()  # must not raise: the handler calls it outside the onion
+    with pytest.raises(raised):
+        _ = req.POST
+    assert req.POST == {}
+
+
+async def test_body_over_the_limit_on_disk_is_kept_for_access():
+    with tempfile.TemporaryFile() as stream:
+        stream.write(b"a=" + b"x" * 100)
+        stream.seek(0)
+        ctype = b"application/x-www-form-urlencoded"
+        req = ASGIRequest(scope("POST", headers=[(b"content-type", ctype)]), stream)
+        with override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=50):
+            await req.aparse_body()
+        with pytest.raises(RequestDataTooBig):
+            _ = req.POST
+
+
 async def test_empty_multipart_body_is_an_empty_form():
     req = multipart_request(b"")
     await req.aparse_body()
