@@ -13,8 +13,8 @@ python-multipart), with Django's limits on top:
   form is more likely a broken client than a deliberate one, so it is refused.
 
 Files are spooled to temporary files (in memory up to
-``FILE_UPLOAD_MAX_MEMORY_SIZE``; disk writes run in a worker thread) and every
-one is closed if parsing fails.
+``FILE_UPLOAD_MAX_MEMORY_SIZE``, then in ``FILE_UPLOAD_TEMP_DIR``; disk writes
+run in a worker thread) and every one is closed if parsing fails.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ import io
 import math
 import re
 import sys
+import tempfile
 from collections.abc import AsyncGenerator
 from typing import IO, Any
 
@@ -65,6 +66,7 @@ class _LimitedParser(MultiPartParser):
         max_files: int | None,
         max_field_bytes: int | None,
         spool_max_size: int,
+        temp_dir: str | None,
     ) -> None:
         super().__init__(
             headers,
@@ -74,6 +76,7 @@ class _LimitedParser(MultiPartParser):
             max_part_size=sys.maxsize if max_field_bytes is None else max_field_bytes,
         )
         self.spool_max_size = spool_max_size
+        self.temp_dir = temp_dir
         self.limit_fields = max_fields
         self.limit_files = max_files
         self.limit_field_bytes = max_field_bytes
@@ -95,7 +98,14 @@ class _LimitedParser(MultiPartParser):
                     "settings.DATA_UPLOAD_MAX_NUMBER_FIELDS."
                 )
         else:
-            self.uploads.append(self._current_part.file)
+            upload = self._current_part.file
+            if self.temp_dir is not None:
+                # starlette spools to the default temp dir; FILE_UPLOAD_TEMP_DIR says where.
+                upload.file.close()
+                upload.file = tempfile.SpooledTemporaryFile(  # type: ignore[assignment]
+                    max_size=self.spool_max_size, dir=self.temp_dir
+                )
+            self.uploads.append(upload)
             self.files += 1
             if self.limit_files is not None and self.files > self.limit_files:
                 raise TooManyFilesSent(
@@ -157,11 +167,17 @@ async def aparse_multipart(
         max_files=settings.DATA_UPLOAD_MAX_NUMBER_FILES,
         max_field_bytes=limit,
         spool_max_size=settings.FILE_UPLOAD_MAX_MEMORY_SIZE,
+        temp_dir=settings.FILE_UPLOAD_TEMP_DIR,
     )
     try:
         form = await parser.parse()
-    except MultiPartException as exc:
-        raise MultiPartParserError(exc.message) from exc
+    except BaseException as exc:
+        # Every upload opened so far is closed, whatever stopped the parse.
+        for opened in parser.uploads:
+            opened.file.close()
+        if isinstance(exc, MultiPartException):
+            raise MultiPartParserError(exc.message) from exc
+        raise
     items = form.multi_items()
     if counter[0] and not parser.ended:
         for opened in parser.uploads:

@@ -265,6 +265,47 @@ async def test_crlf_preamble_and_epilogue_parse_in_linear_time():
     assert req.POST["a"] == "1"
 
 
+async def test_uploads_spool_to_file_upload_temp_dir(tmp_path):
+    import os
+
+    with override_settings(FILE_UPLOAD_TEMP_DIR=str(tmp_path), FILE_UPLOAD_MAX_MEMORY_SIZE=1000):
+        data = body(part("small", b"s" * 10, "s.txt"), part("big", b"b" * 5000, "b.bin"))
+        req = multipart_request(data)
+        await req.aparse_body()
+    small, big = req.FILES["small"], req.FILES["big"]
+    assert small.read() == b"s" * 10 and big.read() == b"b" * 5000
+    assert not small.file._rolled
+    assert big.file._rolled
+    location = os.readlink(f"/proc/self/fd/{big.file.fileno()}")
+    assert location.startswith(str(tmp_path))
+    req.close()
+    assert big.closed and small.closed
+
+
+def _open_files_under(directory) -> int:
+    import os
+
+    fds = os.listdir("/proc/self/fd")
+    links = []
+    for fd in fds:
+        try:
+            links.append(os.readlink(f"/proc/self/fd/{fd}"))
+        except OSError:
+            continue
+    return sum(link.startswith(str(directory)) for link in links)
+
+
+async def test_files_are_closed_when_a_later_part_fails(tmp_path):
+    limits = {"DATA_UPLOAD_MAX_NUMBER_FIELDS": 1, "FILE_UPLOAD_MAX_MEMORY_SIZE": 10}
+    with override_settings(FILE_UPLOAD_TEMP_DIR=str(tmp_path), **limits):
+        data = body(part("f", b"x" * 5000, "f.txt"), part("a", b"1"), part("b", b"2"))
+        req = multipart_request(data)
+        await req.aparse_body()
+    assert _open_files_under(tmp_path) == 0
+    with pytest.raises(TooManyFieldsSent):
+        _ = req.FILES
+
+
 async def test_body_spooled_to_disk_is_parsed_from_the_file():
     data = body(part("a", b"1"), part("f", b"y" * 300_000, "big.bin"))
     spooled = tempfile.SpooledTemporaryFile(max_size=1024)
