@@ -388,8 +388,10 @@ class HttpRequest:
         """
         if self._post is not None or self.method != "POST":
             return
-        content_type = self.content_type
+        content_type = "form"
         try:
+            # Inside the try: a Content-Type over the header cap raises BadRequest here.
+            content_type = self.content_type
             if content_type == "multipart/form-data":
                 from asgi_cycle.http.multipartparser import aparse_multipart
 

@@ -213,6 +213,16 @@ async def test_body_over_the_limit_on_disk_is_kept_for_access():
             _ = req.POST
 
 
+async def test_content_type_over_the_header_cap_is_kept_for_access():
+    # BAD_INPUT 12: a pathological Content-Type; aparse_body runs outside the onion.
+    ctype = b"multipart/form-data; boundary=x" + b'; a="\\"' * 2000
+    with override_settings(CYCLE_MAX_HEADER_VALUE=8190):
+        req = request("POST", body=b"x", headers=[(b"content-type", ctype)])
+        await req.aparse_body()
+    with pytest.raises(BadRequest):
+        _ = req.POST
+
+
 async def test_empty_multipart_body_is_an_empty_form():
     req = multipart_request(b"")
     await req.aparse_body()
