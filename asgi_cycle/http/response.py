@@ -47,6 +47,14 @@ def _charset_from_content_type(content_type: str) -> str | None:
     return matched["charset"].replace('"', "") if matched else None
 
 
+def _latin1(text: str) -> bool:
+    try:
+        text.encode("latin-1")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 class Http404(Exception):
     """Raised by a view to answer 404 Not Found."""
 
@@ -218,6 +226,11 @@ class HttpResponseBase:
         for text in (key, value, path or "", domain or ""):
             if "\n" in text or "\r" in text or ";" in text:
                 raise BadHeaderError(f"Cookie parts can't contain newlines or ';' (got {text!r})")
+            if not text.isascii() and not _latin1(text):
+                # Caught here, in the view, rather than when the headers are sent.
+                raise BadHeaderError(
+                    f"Cookie parts must be latin-1; percent-encode the value first (got {text!r})"
+                )
         try:
             self.cookies[key] = value
         except CookieError as exc:

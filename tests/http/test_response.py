@@ -248,6 +248,16 @@ def test_cookie_values_with_newline_or_semicolon_are_refused(key, value):
         HttpResponse().set_cookie(key, value)
 
 
+def test_cookie_values_beyond_latin1_are_refused_at_set_time():
+    response = HttpResponse()
+    response.set_cookie("ok", "café")
+    assert b"set-cookie" in dict(response.asgi_headers())
+    with pytest.raises(BadHeaderError):
+        response.set_cookie("euro", "5€")
+    with pytest.raises(BadHeaderError):
+        response.set_cookie("c", "v", path="/ü€/")
+
+
 def test_invalid_cookie_name_and_samesite():
     with pytest.raises(BadHeaderError):
         HttpResponse().set_cookie("bad name", "v")
