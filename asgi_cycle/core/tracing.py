@@ -25,6 +25,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from typing import Any
 
 STAGES = ("body", "mw", "resolve", "view", "db", "template", "send")
 
@@ -113,6 +114,20 @@ def _inside(span: Span, stage: str, spans: list[Span]) -> bool:
     )
 
 
+class QuerySpans(list):  # type: ignore[type-arg]
+    """A query-log collector that turns each finished query into a ``db`` span."""
+
+    def __init__(self, trace: Trace) -> None:
+        super().__init__()
+        self.trace = trace
+
+    def append(self, record: Any) -> None:
+        """Record the query; it finished just now and took ``record.duration``."""
+        super().append(record)
+        end = time.perf_counter()
+        self.trace.add("db", record.sql, end - record.duration, end)
+
+
 current_trace: ContextVar[Trace | None] = ContextVar("asgi_cycle_trace", default=None)
 
 
@@ -161,4 +176,13 @@ def span(stage: str, name: str = "") -> Iterator[None]:
         yield
 
 
-__all__ = ["STAGES", "RecentTraces", "Span", "Trace", "current_trace", "recent", "span"]
+__all__ = [
+    "STAGES",
+    "QuerySpans",
+    "RecentTraces",
+    "Span",
+    "Trace",
+    "current_trace",
+    "recent",
+    "span",
+]

@@ -44,9 +44,14 @@ def record(query: QueryRecord) -> None:
 
 
 @contextmanager
-def collect() -> Iterator[list[QueryRecord]]:
-    """Collect a ``QueryRecord`` for every query executed in this context."""
-    records: list[QueryRecord] = []
+def collect(records: list[QueryRecord] | None = None) -> Iterator[list[QueryRecord]]:
+    """Collect a ``QueryRecord`` for every query executed in this context.
+
+    Records are appended as each query finishes, to ``records`` when given (a list
+    subclass can act on each one; the request tracer does) or to a new list.
+    """
+    if records is None:
+        records = []
     token = _collectors.set((*_collectors.get(), records))
     try:
         yield records

@@ -38,7 +38,8 @@ from asgi_cycle.core.exceptions import BadRequest, RequestAborted, RequestDataTo
 from asgi_cycle.core.handlers.base import BaseHandler
 from asgi_cycle.core.handlers.exception import aresponse_for_exception
 from asgi_cycle.core.handlers.static import StaticFilesServer
-from asgi_cycle.core.tracing import Trace, current_trace, recent
+from asgi_cycle.core.tracing import QuerySpans, Trace, current_trace, recent
+from asgi_cycle.db import querylog
 from asgi_cycle.types import Message, Receive, Scope, Send
 from asgi_cycle.urls import set_script_prefix
 from asgi_cycle.utils.asyncio import sync_to_async
@@ -149,7 +150,8 @@ class ASGIHandler(BaseHandler):
         if signals.request_started.has_listeners:
             await signals.request_started.asend(type(self), scope=scope)
         try:
-            response = await self._respond(scope, receive, trace)
+            with querylog.collect(QuerySpans(trace)):
+                response = await self._respond(scope, receive, trace)
             if response is None:
                 return
             trace.finish(response.status_code)
