@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import argparse
 
-from asgi_cycle.utils.module_loading import import_string
-
 help = "Show the middleware onion in order, and whether each layer runs sync or async."
 
 
@@ -21,8 +19,7 @@ def handle(args: argparse.Namespace) -> int:
     layers = handler.middleware_in_use
     print("request ->")
     for depth, path in enumerate(layers):
-        factory = import_string(path)
-        mode = "async" if getattr(factory, "async_capable", False) else "sync (thread)"
+        mode = "async, on the loop" if handler.middleware_modes[path] else "sync, in a thread"
         print(f"{'  ' * depth}{path}  [{mode}]")
     print(f"{'  ' * len(layers)}URL resolver -> view")
     print("<- response (the same layers, innermost first)")

@@ -37,5 +37,5 @@ def handle(args: argparse.Namespace) -> int:
     rows = list(walk(get_resolver(args.urlconf).url_patterns))
     width = max((len(r[0]) for r in rows), default=5)
     for route, view, name in rows:
-        print(f"{route:<{width}}  {view}" + (f"  [{name}]" if name else ""))
+        print(f"/{route:<{width}}  {view}" + (f"  [{name}]" if name else ""))
     return 0
