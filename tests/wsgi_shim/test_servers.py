@@ -183,13 +183,15 @@ def test_bare_a2wsgi_hangs_under_preload(events: Path) -> None:
         env={**os.environ, **env_for(events)},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        start_new_session=True,  # its hung worker never exits on its own: kill the group
     )
     try:
         assert wait_for(lambda: _accepts(port), 20)
         with pytest.raises(httpx.ReadTimeout):
             httpx.get(f"http://127.0.0.1:{port}/", timeout=3)
     finally:
-        stop(process, timeout=5)
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(10)
 
 
 def _accepts(port: int) -> bool:
@@ -319,3 +321,47 @@ def test_serve_command_starts_gunicorn_with_the_hooks(events: Path) -> None:
     names = [name for name, _ in read_events(events)]
     assert names.count("startup") == 2 and names.count("shutdown") == 2
     assert sys.executable
+
+
+def test_serve_command_line_for_each_server() -> None:
+    from asgi_cycle.core.management import build_parser
+    from asgi_cycle.core.management.commands.serve import command
+
+    parser = build_parser()
+    uvicorn = command(parser.parse_args(["serve", "--workers", "3", "--bind", "0.0.0.0:9000"]))
+    assert uvicorn[1:] == [
+        "app.asgi:application",
+        "--host",
+        "0.0.0.0",
+        "--port",
+        "9000",
+        "--workers",
+        "3",
+    ]
+    gunicorn = command(
+        parser.parse_args(
+            ["serve", "--server", "gunicorn", "--threads", "8", "--preload", "--max-requests", "9"]
+        )
+    )
+    assert gunicorn[1:4] == ["app.wsgi:application", "-c", "python:wsgi_shim.gunicorn_conf"]
+    assert "--no-control-socket" in gunicorn
+    assert gunicorn[gunicorn.index("--worker-class") + 1] == "gthread"
+    assert gunicorn[gunicorn.index("--threads") + 1] == "8"
+    assert "--preload" in gunicorn and gunicorn[gunicorn.index("--max-requests") + 1] == "9"
+
+
+def test_serve_command_starts_uvicorn() -> None:
+    def command(port: int) -> list[str]:
+        return [
+            str(BIN / "asgi-cycle"),
+            "serve",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--app",
+            "tests.servers.scenario_app.asgi:application",
+        ]
+
+    with run_server(command, ready_path="/hello/") as server:
+        assert httpx.get(server.url + "/hello/", headers={"Host": "localhost"}).text == (
+            "Hello, cycle!\n"
+        )
