@@ -15,6 +15,8 @@ The exit status is 1 when any target failed to start or to validate.
 from __future__ import annotations
 
 import argparse
+import importlib
+import importlib.util
 import json
 import os
 import subprocess
@@ -51,7 +53,7 @@ class Mode:
 
 
 # Quick: short windows, two rounds, the four tests the targets name; under 5 minutes.
-QUICK = Mode("quick", 2, 1, 1, ("plaintext", "json", "db", "fortunes"), 0.1, 5, 1500, 1, False)
+QUICK = Mode("quick", 2, 1, 1, ("plaintext", "json", "db", "fortunes"), 0.1, 7, 1500, 1, False)
 FULL = Mode(
     "full",
     3,
@@ -68,6 +70,22 @@ PATHS = {"queries": "/queries?queries=20", "updates": "/updates?queries=20"}
 INPROCESS_PATHS = ("/plaintext", "/json")
 MEMORY_TARGETS = ("cycle", "django-async", "cycle-wsgi", "django-sync")
 DB_TESTS = ("db", "queries", "fortunes", "updates")
+
+
+PEERS = ("django", "fastapi", "falcon", "matplotlib", "psycopg")
+
+
+def ensure_requirements() -> None:
+    """Install benchmarks/requirements.txt with pip when a peer package is missing, saying so."""
+    missing = [name for name in PEERS if importlib.util.find_spec(name) is None]
+    if not missing:
+        return
+    print(f"missing {', '.join(missing)}: pip install -r benchmarks/requirements.txt", flush=True)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--quiet", "-r", str(HERE / "requirements.txt")],
+        check=True,
+    )
+    importlib.invalidate_caches()
 
 
 class Progress:
@@ -201,6 +219,7 @@ def main(argv: list[str] | None = None) -> int:
     chosen = [BY_NAME[n] for n in args.targets.split(",")] if args.targets else list(TARGETS)
     say = Progress()
     WORKDIR.mkdir(exist_ok=True)
+    ensure_requirements()
     ensure_wrk()
     command = "python -m benchmarks.run " + " ".join(sys.argv[1:] if argv is None else argv)
     meta = report.environment(mode.name, command.strip())

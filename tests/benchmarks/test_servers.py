@@ -4,6 +4,8 @@ on Gunicorn, and its validation (the one run before any timing) finds nothing to
 
 from __future__ import annotations
 
+import sqlite3
+
 import pytest
 
 from benchmarks import dataset, procs
@@ -30,15 +32,18 @@ def test_served_app_follows_the_techempower_rules(tmp_path, name):
 
 
 def test_validation_catches_a_broken_target(tmp_path):
-    # The Falcon peer has no /db: validating it for db must report the 404.
+    # A fortune missing from the database must show in the page check, before any timing.
     url = dataset.prepare_sqlite(tmp_path / "tfb.sqlite3")
-    server = procs.start(BY_NAME["falcon-asgi"], url, tmp_path, timeout=60)
+    with sqlite3.connect(tmp_path / "tfb.sqlite3") as con:
+        con.execute("DELETE FROM fortune WHERE id = 5")
+    con.close()
+    server = procs.start(BY_NAME["raw"], url, tmp_path, timeout=60)
     try:
-        problems = validate(server.base_url, ("plaintext", "db"), url)
+        problems = validate(server.base_url, ("plaintext", "fortunes"), url)
     finally:
         server.stop()
-    assert problems and all("/db" in p for p in problems)
-    assert any("status 404" in p for p in problems)
+    assert len(problems) == 1
+    assert "/fortunes" in problems[0] and "rows differ" in problems[0]
 
 
 def test_fetch_refuses_non_loopback_hosts():
