@@ -1,0 +1,148 @@
+"""Fixtures of the hostile-request suite.
+
+In process: ``client`` is the example app (its middleware, templates, static
+files) with this suite's urlconf on a fresh SQLite file holding the three demo
+products, through the ASGI app and through the WSGI shim (``path_kind``).
+
+Real servers: ``server`` is ``uvicorn app.asgi:application`` or ``gunicorn
+app.wsgi:application`` (shim configuration, two sync workers), one of each
+for the whole session, on a database prepared with the real ``asgi-cycle
+migrate`` and ``loaddata`` commands and settings from ``server_settings``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import os
+import subprocess
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+import app.settings as app_settings
+from app.models import Product
+from asgi_cycle.core.asgi import get_asgi_application
+from asgi_cycle.db import adisconnect_all, connections
+from asgi_cycle.db.migrate import amigrate
+from asgi_cycle.db.models.fixtures import aload, read_fixture
+from asgi_cycle.test import AsyncClient, override_settings
+from tests.servers.procs import BIN, ROOT, Server, gunicorn_command, run_server, uvicorn_command
+
+APP_SETTINGS = {
+    name: getattr(app_settings, name)
+    for name in ("INSTALLED_APPS", "MIDDLEWARE", "TEMPLATES", "STATIC_URL")
+}
+SHIM_CONF = ["-c", "python:wsgi_shim.gunicorn_conf"]
+HEALTH = "/api/products/1/"
+
+
+@pytest.fixture
+async def client(tmp_path: Path, path_kind: str) -> AsyncIterator[AsyncClient]:
+    """The example app plus this suite's views, on a fresh SQLite file with 3 products."""
+    url = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    with override_settings(
+        DATABASES={"default": {"URL": url}}, ROOT_URLCONF="tests.bad_input.urls", **APP_SETTINGS
+    ):
+        await amigrate(stdout=io.StringIO())
+        await aload(read_fixture(str(ROOT / "app/fixtures/products.json")))
+        application = get_asgi_application()
+        try:
+            async with AsyncClient(application, wsgi=path_kind == "wsgi") as http:
+                yield http
+        finally:
+            await _until_other_loops_idle()
+            await adisconnect_all()
+
+
+async def _until_other_loops_idle(tries: int = 500) -> None:
+    """Wait until no other loop holding a pool is running (the shim's thread loops finish
+    a request just after the client has its response).
+
+    ``adisconnect`` hands a pool on a running loop to that loop; if the loop stops
+    before it gets to it, the disconnect waits forever (a race in
+    ``DatabaseWrapper.adisconnect``, reported). Waiting here keeps the suite clear of it.
+    """
+    here = asyncio.get_running_loop()
+    for _ in range(tries):
+        busy = [
+            loop
+            for wrapper in connections.all(initialized_only=True)
+            for loop in wrapper.connected_loops()
+            if loop is not here and loop.is_running()
+        ]
+        if not busy:
+            return
+        await asyncio.sleep(0.01)
+
+
+async def product_names() -> list[str]:
+    """The names of every product, in id order (the database as the app sees it)."""
+    return [p.name async for p in Product.objects.all()]
+
+
+DEMO = ["Mechanical keyboard", "USB-C cable", "Desk lamp"]
+
+
+async def assert_unchanged_and_serving(client: AsyncClient) -> None:
+    """No product was written and the app still answers a normal request."""
+    assert await product_names() == DEMO
+    response = await client.get(HEALTH)
+    assert response.status_code == 200
+    assert response.json()["name"] == "Mechanical keyboard"
+
+
+# -- real servers -------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def server_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """Environment for the servers: settings module and a migrated, loaded SQLite file."""
+    folder = tmp_path_factory.mktemp("bad_input")
+    env = {
+        "ASGI_CYCLE_SETTINGS": "tests.bad_input.server_settings",
+        "DATABASE_URL": f"sqlite:///{folder / 'db.sqlite3'}",
+        "DEBUG": "0",
+        "SECRET_KEY": "bad-input-test-key",
+        "BAD_INPUT_STREAM_EVENTS": str(folder / "stream-events.txt"),
+    }
+    for command in (["migrate"], ["loaddata", "app/fixtures/products.json"]):
+        done = subprocess.run(
+            [str(BIN / "asgi-cycle"), *command],
+            cwd=ROOT,
+            env={**os.environ, **env},
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
+    return env
+
+
+def server_command(kind: str, extra: list[str] | None = None) -> object:
+    """A command builder for ``run_server``: the example app under ``kind``."""
+    if kind == "uvicorn":
+        return lambda port: uvicorn_command("app.asgi:application", port, extra or [])
+    return lambda port: gunicorn_command(
+        "app.wsgi:application", port, [*SHIM_CONF, "--workers", "2", *(extra or [])]
+    )
+
+
+@pytest.fixture(scope="session", params=["uvicorn", "gunicorn"])
+def server(request: pytest.FixtureRequest, server_env: dict[str, str]) -> Iterator[Server]:
+    """One real server of each kind for the whole suite."""
+    with run_server(server_command(request.param), env=server_env, ready_path=HEALTH) as running:
+        running.kind = request.param  # type: ignore[attr-defined]
+        yield running
+
+
+def assert_server_serves(server: Server) -> None:
+    """The server still answers a normal request, and no product was written."""
+    response = httpx.get(server.url + HEALTH, timeout=10)
+    assert response.status_code == 200
+    assert response.json()["name"] == "Mechanical keyboard"
+    listing = httpx.get(server.url + "/api/products/", timeout=10)
+    assert [p["name"] for p in listing.json()["products"]] == DEMO
+    assert "Traceback" not in server.output()
