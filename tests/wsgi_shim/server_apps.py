@@ -86,6 +86,12 @@ async def application(scope: Scope, receive: Receive, send: Send, fail: bool = F
                 await asyncio.sleep(0.01)
         finally:
             record("finally")
+    elif path == "/broken-stream":
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"partial", "more_body": True})
+        raise ValueError("stream broke after the headers")
+    elif path == "/broken":
+        raise ValueError("broke before the headers")
     elif path == "/barrier":
         _barrier.wait()  # returns only when two requests are inside at once
         await _json(send, {"thread": threading.get_ident()})

@@ -260,6 +260,31 @@ def test_underscore_headers_are_dropped_and_server_is_the_socket(gunicorn: Serve
     assert answer["raw_path"] == "/a%20b"
 
 
+def test_bad_bytes_are_400_never_500(gunicorn: Server) -> None:
+    assert httpx.get(gunicorn.url + "/%ff%fe/").status_code == 400
+    with socket.create_connection(("127.0.0.1", gunicorn.port)) as sock:
+        sock.sendall(b"GET /q?x=\xc3\xa9\xff HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        reply = b""
+        while chunk := sock.recv(65536):
+            reply += chunk
+    # Raw non-ASCII in the request line is the server's to refuse (BAD_INPUT row 18).
+    assert reply.startswith(b"HTTP/1.1 400")
+
+
+def test_errors_before_and_after_the_headers(gunicorn: Server) -> None:
+    before = httpx.get(gunicorn.url + "/broken")
+    assert (before.status_code, before.text) == (500, "Internal Server Error")
+    with socket.create_connection(("127.0.0.1", gunicorn.port)) as sock:
+        sock.sendall(b"GET /broken-stream HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        reply = b""
+        while chunk := sock.recv(65536):
+            reply += chunk
+    assert reply.startswith(b"HTTP/1.1 200") and b"partial" in reply
+    assert wait_for(lambda: "stream broke after the headers" in gunicorn.output())
+    assert "Exception in ASGI application after the response started" in gunicorn.output()
+    assert httpx.get(gunicorn.url + "/", timeout=10).status_code == 200
+
+
 def test_gthread_serves_requests_concurrently(tmp_path: Path) -> None:
     extra = [*CONF, "--worker-class", "gthread", "--threads", "4"]
     command = lambda port: gunicorn_command(APP, port, extra)  # noqa: E731
