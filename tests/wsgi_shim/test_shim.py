@@ -237,3 +237,39 @@ def test_importing_and_wrapping_creates_no_loop_or_thread() -> None:
     assert shim.lifespan.pid == 0
     assert os.getpid() > 0
     _ = read_body
+
+
+def test_zerocopysend_file_outlives_the_apps_own_handle(tmp_path: Any) -> None:
+    """The app may close its file once handed over: the server reads a duplicate."""
+    target = tmp_path / "data.bin"
+    target.write_bytes(b"0123456789")
+
+    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            raise RuntimeError
+        assert "http.response.zerocopysend" in scope["extensions"]
+        await start(send)
+        with target.open("rb") as file:
+            file.seek(2)
+            await send({"type": "http.response.zerocopysend", "file": file})
+
+    class Wrapper:
+        def __init__(self, file: Any, block: int) -> None:
+            self.file = file
+
+        def __iter__(self) -> Any:
+            return iter([self.file.read()])
+
+        def close(self) -> None:
+            self.file.close()
+
+    env = environ("/", **{"wsgi.file_wrapper": Wrapper})
+    assert call(to_wsgi(app), env, validate=False).body == b"23456789"
+    # Without a file_wrapper the extension is not offered.
+    assert "http.response.zerocopysend" not in _extensions_without_wrapper()
+
+
+def _extensions_without_wrapper() -> dict[str, Any]:
+    from wsgi_shim._scope import build_scope
+
+    return dict(build_scope(environ("/"), {})["extensions"])
