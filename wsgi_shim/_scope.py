@@ -14,6 +14,7 @@ Uvicorn hands them over.
 from __future__ import annotations
 
 import importlib
+import re
 import socket
 from typing import Any
 from urllib.parse import quote
@@ -37,6 +38,8 @@ HOP_BY_HOP = frozenset(
     }
 )
 
+
+_NEEDS_QUOTING = re.compile(r"[^A-Za-z0-9/\-._~:@!$&'()*+,;=]")
 
 #: ``HTTP_X_FOO`` -> ``b"x-foo"``, filled as keys are seen (header names are few).
 _HEADER_NAMES: dict[str, bytes] = {}
@@ -139,6 +142,8 @@ def _raw_path(environ: dict[str, Any], path: str) -> bytes:
             target = target[slash:] if slash >= 0 else "/"
         cut = target.find("?")
         return _bytes(target if cut < 0 else target[:cut])
+    if path.isascii() and _NEEDS_QUOTING.search(path) is None:
+        return path.encode("ascii")  # the common case, without quote()'s cost
     return quote(_bytes(path), safe="/:@!$&'()*+,;=~").encode("ascii")
 
 
@@ -197,11 +202,26 @@ def _client(environ: dict[str, Any]) -> tuple[str, int] | None:
 
 def wsgi_headers(headers: RawHeaders) -> list[tuple[str, str]]:
     """ASGI response headers as WSGI ``(name, value)`` strings, hop-by-hop ones dropped."""
+    names = _RESPONSE_NAMES
     result = []
     for name, value in headers:
-        text = name.decode("latin-1")
-        if text.lower() not in HOP_BY_HOP:
+        text = names.get(name, "")
+        if text == "":
+            text = _response_name(name)
+        if text is not None:
             result.append((text, value.decode("latin-1")))
+    return result
+
+
+#: Response header name -> WSGI name, or None for a hop-by-hop header (filled as seen).
+_RESPONSE_NAMES: dict[bytes, str | None] = {}
+
+
+def _response_name(name: bytes) -> str | None:
+    text = name.decode("latin-1")
+    result = None if text.lower() in HOP_BY_HOP else text
+    if len(_RESPONSE_NAMES) < 512:
+        _RESPONSE_NAMES[name] = result
     return result
 
 
