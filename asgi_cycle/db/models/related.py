@@ -18,7 +18,7 @@ import sqlalchemy as sa
 
 from asgi_cycle.core.exceptions import ImproperlyConfigured, SynchronousOnlyOperation
 from asgi_cycle.db.models import registry
-from asgi_cycle.db.models.fields import Field, _Typed
+from asgi_cycle.db.models.fields import AutoField, BigAutoField, Field, _Typed
 from asgi_cycle.utils.asyncio import run_sync
 
 if TYPE_CHECKING:
@@ -151,7 +151,11 @@ class ForeignKey(Field, _Typed[Any]):
     def sa_type(self) -> sa.types.TypeEngine[Any]:
         """The type of the target's column (INTEGER for an AutoField pk)."""
         target = self.target_field
-        return sa.Integer() if type(target).__name__ == "AutoField" else target.sa_type()
+        if isinstance(target, BigAutoField):
+            return sa.BigInteger()
+        if isinstance(target, AutoField):
+            return sa.Integer()  # a plain INTEGER, not SERIAL: the key is not generated here
+        return target.sa_type()
 
     def make_column(self) -> sa.Column[Any]:
         """The column with its FOREIGN KEY constraint."""
