@@ -12,6 +12,7 @@ Date, Server and connection framing.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import httpx
 import pytest
@@ -97,7 +98,10 @@ def test_server_answers_like_uvicorn(answers: dict[str, list[Answer]], server: s
     for scenario, reference, got in zip(
         SCENARIOS, answers["uvicorn"], answers[server], strict=True
     ):
-        for part, ours, theirs in zip(("status", "body", "headers"), reference, got, strict=True):
+        parts: tuple[Any, ...] = ("status", "body", "headers")
+        ours: Any
+        theirs: Any
+        for part, ours, theirs in zip(parts, reference, got, strict=True):
             if ours != theirs:
                 if part == "headers":
                     ours, theirs = sorted(set(ours) - set(theirs)), sorted(set(theirs) - set(ours))

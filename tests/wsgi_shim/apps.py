@@ -107,7 +107,7 @@ async def read_body(receive: Callable[[], Any]) -> bytes:
         message = await receive()
         if message["type"] == "http.disconnect":
             raise ConnectionResetError("client left")
-        body += message.get("body", b"")
+        body += bytes(message.get("body", b""))
         if not message.get("more_body", False):
             return body
 
@@ -119,7 +119,7 @@ async def start(send: Callable[[Message], Any], status: int = 200, **headers: st
     await send({"type": "http.response.start", "status": status, "headers": raw})
 
 
-async def echo_app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+async def echo_app(scope: Any, receive: Any, send: Any) -> None:
     """Answer with the body it received (no lifespan support: raises on lifespan)."""
     if scope["type"] != "http":
         raise RuntimeError("http only")

@@ -53,7 +53,7 @@ def chunked_environ(pieces: list[bytes], path: str = "/") -> dict[str, Any]:
 SIZES: list[str] = []
 
 
-async def pieces_app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+async def pieces_app(scope: Any, receive: Any, send: Any) -> None:
     """Answers with the sizes of the body pieces it received, e.g. ``5,5,0`` (also in SIZES)."""
     if scope["type"] != "http":
         raise RuntimeError
@@ -137,7 +137,7 @@ class StreamForever:
     def __init__(self) -> None:
         self.cleaned_up = threading.Event()
 
-    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
             raise RuntimeError
         await start(send)
@@ -188,7 +188,7 @@ def test_streaming_generator_sees_its_finally_on_early_close() -> None:
 # -- gap 6: bytes that are not text -------------------------------------------------
 
 
-async def path_app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+async def path_app(scope: Any, receive: Any, send: Any) -> None:
     if scope["type"] != "http":
         raise RuntimeError
     await start(send)
@@ -226,7 +226,7 @@ def test_bare_a2wsgi_fails_on_bad_bytes() -> None:
 def scope_of(app_wrapper: Any, env: dict[str, Any]) -> dict[str, Any]:
     seen: dict[str, Any] = {}
 
-    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+    async def app(scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
             raise RuntimeError
         seen.update(scope)
@@ -298,7 +298,7 @@ def test_error_page_follows_debug() -> None:
 def test_bare_a2wsgi_waits_forever_for_background_work() -> None:
     """a2wsgi's default ``wait_time`` is None; the shim's is bounded (see test_shim)."""
 
-    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+    async def app(scope: Any, receive: Any, send: Any) -> None:
         await start(send)
         await send({"type": "http.response.body", "body": b"done"})
         await asyncio.sleep(3600)

@@ -25,7 +25,7 @@ class LifespanApp:
         self.events: list[str] = []
         self.fail = fail
 
-    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] == "lifespan":
             while True:
                 message = await receive()
@@ -60,7 +60,7 @@ def test_startup_runs_once_before_the_first_request_and_state_is_shared() -> Non
 
 
 def test_request_state_is_a_copy() -> None:
-    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+    async def app(scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] == "lifespan":
             await receive()
             scope["state"]["n"] = 0
@@ -90,7 +90,7 @@ def test_failed_startup_refuses_every_request(caplog: pytest.LogCaptureFixture) 
 
 
 def test_app_without_lifespan_support_is_still_served(caplog: pytest.LogCaptureFixture) -> None:
-    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+    async def app(scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
             raise ValueError("only http")
         await start(send)

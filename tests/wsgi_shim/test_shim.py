@@ -28,7 +28,7 @@ def test_body_round_trip() -> None:
 def test_large_body_arrives_in_pieces() -> None:
     pieces: list[int] = []
 
-    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+    async def app(scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
             raise RuntimeError
         while True:
@@ -49,7 +49,7 @@ def test_streaming_is_chunk_by_chunk() -> None:
     produced: list[int] = []
     seen_when_first_chunk_left: list[int] = []
 
-    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+    async def app(scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
             raise RuntimeError
         await start(send)
@@ -74,7 +74,7 @@ def test_streaming_is_chunk_by_chunk() -> None:
 def test_scope_carries_what_the_server_knows() -> None:
     seen: dict[str, Any] = {}
 
-    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+    async def app(scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
             raise RuntimeError
         seen.update(scope)
@@ -106,7 +106,7 @@ def test_scope_carries_what_the_server_knows() -> None:
 def test_error_before_headers_gives_a_plain_500_for_a_foreign_app(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+    async def app(scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
             raise RuntimeError
         await start(send)  # headers recorded, but no body byte reached the server yet
@@ -120,7 +120,7 @@ def test_error_before_headers_gives_a_plain_500_for_a_foreign_app(
 
 
 def test_error_after_headers_ends_cleanly_and_is_logged(caplog: pytest.LogCaptureFixture) -> None:
-    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+    async def app(scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
             raise RuntimeError
         await start(send)
@@ -135,7 +135,7 @@ def test_error_after_headers_ends_cleanly_and_is_logged(caplog: pytest.LogCaptur
 
 
 def test_app_returning_without_a_response_is_a_500() -> None:
-    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+    async def app(scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
             raise RuntimeError
 
@@ -147,7 +147,7 @@ def test_work_after_the_response_is_bounded(caplog: pytest.LogCaptureFixture) ->
     """a2wsgi waits forever by default (``wait_time=None``); the shim cancels."""
     cancelled: list[bool] = []
 
-    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+    async def app(scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
             raise RuntimeError
         await start(send)
@@ -181,14 +181,14 @@ def test_pathsend_uses_the_servers_file_wrapper(tmp_path: Any) -> None:
         def close(self) -> None:
             self.file.close()
 
-    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+    async def app(scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
             raise RuntimeError
         assert "http.response.pathsend" in scope["extensions"]
         await start(send)
         await send({"type": "http.response.pathsend", "path": str(target)})
 
-    result = call(to_wsgi(app), environ("/", **{"wsgi.file_wrapper": Wrapper}), validate=False)
+    result = call(to_wsgi(app), wrapped_environ("/", Wrapper), validate=False)
     assert result.body == b"file contents"
     assert len(wrapped) == 1 and wrapped[0].file.closed
     # Without a server wrapper the file is still sent (and closed).
@@ -217,7 +217,7 @@ def test_head_has_headers_but_no_body() -> None:
 def test_bare_a2wsgi_is_what_the_foreign_500_replaces() -> None:
     """Both agree an app error before the body is a 500 (the shim matches Uvicorn's text)."""
 
-    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+    async def app(scope: Any, receive: Any, send: Any) -> None:
         raise ValueError("boom")
 
     with bare_a2wsgi(app) as bare:
@@ -244,14 +244,18 @@ def test_zerocopysend_file_outlives_the_apps_own_handle(tmp_path: Any) -> None:
     target = tmp_path / "data.bin"
     target.write_bytes(b"0123456789")
 
-    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+    async def app(scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
             raise RuntimeError
         assert "http.response.zerocopysend" in scope["extensions"]
         await start(send)
         with target.open("rb") as file:
-            file.seek(2)
-            await send({"type": "http.response.zerocopysend", "file": file})
+            if scope["path"] == "/part":
+                message = {"type": "http.response.zerocopysend", "file": file, "offset": 1}
+                await send({**message, "count": 3})
+            else:
+                file.seek(2)
+                await send({"type": "http.response.zerocopysend", "file": file})
 
     class Wrapper:
         def __init__(self, file: Any, block: int) -> None:
@@ -263,8 +267,10 @@ def test_zerocopysend_file_outlives_the_apps_own_handle(tmp_path: Any) -> None:
         def close(self) -> None:
             self.file.close()
 
-    env = environ("/", **{"wsgi.file_wrapper": Wrapper})
+    env = wrapped_environ("/", Wrapper)
     assert call(to_wsgi(app), env, validate=False).body == b"23456789"
+    part = wrapped_environ("/part", Wrapper)
+    assert call(to_wsgi(app), part, validate=False).body == b"123"
     # Without a file_wrapper the extension is not offered.
     assert "http.response.zerocopysend" not in _extensions_without_wrapper()
 
@@ -273,3 +279,10 @@ def _extensions_without_wrapper() -> dict[str, Any]:
     from wsgi_shim._scope import build_scope
 
     return dict(build_scope(environ("/"), {})["extensions"])
+
+
+def wrapped_environ(path: str, wrapper: Any) -> dict[str, Any]:
+    """An environ whose server offers ``wrapper`` as ``wsgi.file_wrapper``."""
+    env = environ(path)
+    env["wsgi.file_wrapper"] = wrapper
+    return env

@@ -96,8 +96,9 @@ def delete_cookie(request: HttpRequest) -> HttpResponse:
 
 
 def session_count(request: HttpRequest) -> JsonResponse:
-    count = request.session.get("count", 0) + 1
-    request.session["count"] = count
+    session = request.session  # type: ignore[attr-defined]  # set by SessionMiddleware
+    count = session.get("count", 0) + 1
+    session["count"] = count
     return JsonResponse({"count": count})
 
 
