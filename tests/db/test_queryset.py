@@ -11,7 +11,7 @@ from asgi_cycle.core.exceptions import FieldError, SynchronousOnlyOperation
 from asgi_cycle.db import querylog
 from asgi_cycle.utils.asyncio import sync_to_async
 from tests.db.testapp import fixtures
-from tests.db.testapp.models import Author, Book, Category, Event, Product, Review
+from tests.db.testapp.models import Author, Book, Category, Event, Product, Review, World
 
 orm = fixtures.orm
 
@@ -384,3 +384,20 @@ async def test_concurrent_get_or_create_makes_one_row(orm: Any) -> None:
     assert await Category.objects.acount() == 1
     assert len({obj.pk for obj, _ in results}) == 1
     assert sum(created for _, created in results) == 1
+
+
+async def test_big_batches_stay_under_parameter_limits(orm: Any) -> None:
+    # 33,000 keys in one IN list or one INSERT would pass the drivers' 32,767 limit.
+    count = 33_000
+    authors = await Author.objects.abulk_create([Author(name="a") for _ in range(count)])
+    assert len({a.pk for a in authors}) == count
+    await Book.objects.abulk_create([Book(title="t", author=authors[-1])])
+    found = await Author.objects.ain_bulk([a.pk for a in authors])
+    assert len(found) == count
+    total, per_model = await Author.objects.all().adelete()
+    assert (total, per_model) == (count + 1, {"testapp.Book": 1, "testapp.Author": count})
+    worlds = await World.objects.abulk_create([World(randomnumber=i) for i in range(count)])
+    assert await World.objects.filter(pk__lte=worlds[-1].pk).adelete() == (
+        count,
+        {"testapp.World": count},
+    )

@@ -21,6 +21,10 @@ if TYPE_CHECKING:
     from asgi_cycle.db.models.sql import Query
 
 
+#: Keys per ``IN (...)`` list: far below the drivers' bound-parameter limits (32767).
+CHUNK_SIZE = 1000
+
+
 class ProtectedError(Exception):
     """A delete was refused because PROTECT foreign keys point at the objects."""
 
@@ -33,10 +37,29 @@ async def delete_query(query: Query) -> tuple[int, dict[str, int]]:
     """Delete the rows ``query`` matches; returns (total, {label: count})."""
     conn = connection()
     counts: Counter[str] = Counter()
+    model = query.model
+    if not _has_dependents(model):
+        # Nothing points here: one DELETE ... WHERE, no key list to ship back and forth.
+        table = model._meta.table
+        pk_column = table.c[model._pk_field().column]
+        stmt = sa.delete(table)
+        if query.joins or query.is_sliced:
+            stmt = stmt.where(pk_column.in_(query.pk_subquery()))
+        elif query.where:
+            stmt = stmt.where(*query.where)
+        deleted = len(await conn.fetch_all(stmt.returning(pk_column)))
+        return deleted, ({model._meta.label: deleted} if deleted else {})
     async with conn.transaction():
         rows = await conn.fetch_all(query.pk_subquery())
-        await _delete(conn, query.model, [row[0] for row in rows], counts, set())
+        pks = [row[0] for row in rows]
+        for start in range(0, len(pks), CHUNK_SIZE):
+            await _delete(conn, model, pks[start : start + CHUNK_SIZE], counts, set())
     return sum(counts.values()), dict(counts)
+
+
+def _has_dependents(model: type[Model]) -> bool:
+    """Whether any CASCADE/PROTECT/SET_NULL key points at the model."""
+    return any(fk.on_delete in (CASCADE, PROTECT, SET_NULL) for fk in model._meta.related_objects)
 
 
 async def _delete(
@@ -76,7 +99,10 @@ async def _delete(
         elif fk.on_delete is CASCADE:
             rel_pk = rel_table.c[fk.model._pk_field().column]
             rows = await conn.fetch_all(sa.select(rel_pk).where(column.in_(keys)))
-            await _delete(conn, fk.model, [r[0] for r in rows], counts, seen)
+            children = [r[0] for r in rows]
+            for start in range(0, len(children), CHUNK_SIZE):
+                chunk = children[start : start + CHUNK_SIZE]
+                await _delete(conn, fk.model, chunk, counts, seen)
         else:
             await conn.execute(sa.update(rel_table).where(column.in_(keys)).values({column: None}))
     deleted = await conn.fetch_all(sa.delete(table).where(pk_column.in_(pks)).returning(pk_column))

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 M = TypeVar("M", bound="Model")
 REPR_OUTPUT_SIZE = 20
 BULK_BATCH_SIZE = 500
+MAX_PARAMS = 30_000
 
 
 def _lookup_text(kwargs: dict[str, Any]) -> str:
@@ -341,7 +342,9 @@ class QuerySet(Generic[M]):
         pk_field = self.model._pk_field()
         table = meta.table
         pk_column = table.c[pk_field.column]
-        size = max(1, batch_size or BULK_BATCH_SIZE)
+        # Stay under the drivers' limit of 32767 bound parameters per statement.
+        widest = max(1, len(meta.concrete_fields))
+        size = max(1, min(batch_size or BULK_BATCH_SIZE, MAX_PARAMS // widest))
         conn = connection()
         # Objects with and without a pk need different column lists.
         with_pk = [o for o in objs if o.pk is not None]
@@ -369,9 +372,15 @@ class QuerySet(Generic[M]):
         self._not_sliced("use in_bulk() on")
         if id_list is not None and not id_list:
             return {}
-        qs = self.filter(**{f"{field_name}__in": list(id_list)}) if id_list else self
         name = self.model._pk_field().attname if field_name == "pk" else field_name
-        return {getattr(obj, name): obj for obj in await qs.alist()}
+        if id_list is None:
+            return {getattr(obj, name): obj for obj in await self.alist()}
+        ids = list(id_list)
+        found: dict[Any, M] = {}
+        for start in range(0, len(ids), BULK_BATCH_SIZE):
+            batch = self.filter(**{f"{field_name}__in": ids[start : start + BULK_BATCH_SIZE]})
+            found.update((getattr(obj, name), obj) for obj in await batch.alist())
+        return found
 
     async def aupdate(self, **kwargs: Any) -> int:
         """UPDATE the matching rows; returns how many changed."""
