@@ -17,7 +17,7 @@ from asgi_cycle.db.models import registry
 from asgi_cycle.db.models.fields import AutoField, Field
 from asgi_cycle.db.models.manager import Manager, ManagerDescriptor
 from asgi_cycle.db.models.options import Options
-from asgi_cycle.db.models.related import ForeignKey, model_registered
+from asgi_cycle.db.models.related import model_registered
 from asgi_cycle.utils.asyncio import run_sync
 
 
@@ -338,4 +338,4 @@ def _unpickle(cls: type[Model]) -> Model:
     return obj
 
 
-__all__ = ["ForeignKey", "Model", "ModelBase", "ModelState"]
+__all__ = ["Model", "ModelBase", "ModelState"]

@@ -21,7 +21,6 @@ import sqlalchemy as sa
 
 from asgi_cycle.core.exceptions import ValidationError
 from asgi_cycle.db.models._types import (
-    MAX_SCALED_DIGITS,
     DecimalType,
     UTCDateTime,
     as_utc,
@@ -435,7 +434,6 @@ class DecimalField(Field, _Typed[Decimal]):
             )
         self.max_digits = max_digits
         self.decimal_places = decimal_places
-        self.scaled = max_digits <= MAX_SCALED_DIGITS
 
     def sa_type(self) -> sa.types.TypeEngine[Any]:
         """NUMERIC(max_digits, decimal_places); a scaled integer on SQLite."""
@@ -566,9 +564,6 @@ class DateTimeField(Field, _Typed[datetime.datetime]):
         value = getattr(instance, self.attname)
         return None if value is None else self.to_python(value).isoformat()
 
-
-#: Callables accepted as ``default``.
-DefaultFactory = Callable[[], Any]
 
 __all__ = [
     "NOT_PROVIDED",
