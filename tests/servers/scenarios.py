@@ -138,3 +138,25 @@ SCENARIOS: list[Scenario] = [
     Scenario("server error", "GET", "/error/", 500),
     Scenario("head server error", "HEAD", "/error/", 500),
 ]
+
+
+#: The example app (``app/``): the article's pages, the API, static files, the form.
+APP_SCENARIOS: list[Scenario] = [
+    Scenario("home redirects", "GET", "/", 302),
+    Scenario("product list", "GET", "/products/", 200),
+    Scenario("article page", "GET", "/products/1/", 200),
+    Scenario("head article page", "HEAD", "/products/1/", 200),
+    Scenario("unknown product", "GET", "/products/999999/", 404),
+    Scenario("not an id", "GET", "/products/abc/", 404),
+    Scenario("append slash", "GET", "/products/1", 301),
+    Scenario("api list", "GET", "/api/products/", 200),
+    Scenario("api detail", "GET", "/api/products/2/", 200),
+    Scenario("api unknown", "GET", "/api/products/999999/", 404),
+    Scenario("api wrong method", "POST", "/api/products/", 403),
+    Scenario("static css", "GET", "/static/css/site.css", 200),
+    Scenario("static escape", "GET", "/static/../settings.py", 404),
+    Scenario("form", "GET", "/products/new/", 200),
+    Scenario(
+        "form without token", "POST", "/products/new/", 403, data={"name": "x", "price": "1"}
+    ),
+]

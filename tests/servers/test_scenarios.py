@@ -11,15 +11,19 @@ Date, Server and connection framing.
 
 from __future__ import annotations
 
+import os
+import re
+import subprocess
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
 from ._procs import SHIM_CONF, uwsgi_command
-from .procs import gunicorn_command, run_server, uvicorn_command
-from .scenarios import SCENARIOS
+from .procs import BIN, ROOT, gunicorn_command, run_server, uvicorn_command
+from .scenarios import APP_SCENARIOS, SCENARIOS
 
 pytestmark = pytest.mark.servers
 
@@ -106,4 +110,91 @@ def test_server_answers_like_uvicorn(answers: dict[str, list[Answer]], server: s
                 if part == "headers":
                     ours, theirs = sorted(set(ours) - set(theirs)), sorted(set(theirs) - set(ours))
                 differences.append(f"{scenario.name}: {part}: uvicorn {ours!r} != {theirs!r}")
+    assert not differences, "\n".join(differences)
+
+
+# -- the example app: app.asgi:application and app.wsgi:application ----------------------
+
+APP_SERVERS: dict[str, Callable[[int], list[str]]] = {
+    "uvicorn": lambda port: uvicorn_command("app.asgi:application", port),
+    "gunicorn-sync": lambda port: gunicorn_command("app.wsgi:application", port, SHIM_CONF),
+    "gunicorn-gthread": lambda port: gunicorn_command(
+        "app.wsgi:application", port, [*SHIM_CONF, "--worker-class", "gthread", "--threads", "4"]
+    ),
+    "uwsgi": lambda port: uwsgi_command("app.wsgi:application", port),
+}
+TOKEN = re.compile(rb'name="csrfmiddlewaretoken" value="[^"]+"')
+
+
+def fresh_database(folder: Path) -> dict[str, str]:
+    """An SQLite file with the demo products, made by the real commands."""
+    env = {
+        "ASGI_CYCLE_SETTINGS": "app.settings",
+        "DATABASE_URL": f"sqlite:///{folder / 'db.sqlite3'}",
+        "DEBUG": "0",
+        "SECRET_KEY": "scenario-app-key",
+    }
+    for command in (["migrate"], ["loaddata", "app/fixtures/products.json"]):
+        done = subprocess.run(
+            [str(BIN / "asgi-cycle"), *command],
+            cwd=ROOT,
+            env={**os.environ, **env},
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
+    return env
+
+
+def app_flow(client: httpx.Client) -> list[Answer]:
+    """The example app's scenarios, then the CSRF-protected create form end to end."""
+    answers = []
+    for scenario in APP_SCENARIOS:
+        status, body, headers = comparable(scenario.send(client))
+        answers.append((status, TOKEN.sub(b"token", body), headers))
+    form = client.get("/products/new/")
+    token = TOKEN.search(form.content)
+    assert token is not None
+    value = token.group().split(b'value="')[1].rstrip(b'"').decode()
+    created = client.post(
+        "/products/new/", data={"csrfmiddlewaretoken": value, "name": "Lamp", "price": "12.50"}
+    )
+    answers.append(comparable(created))
+    answers.append(comparable(client.get(created.headers.get("location", "/missing/"))))
+    return answers
+
+
+@pytest.fixture(scope="module")
+def app_answers(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[Answer]]:
+    """Every server's answers for the example app, each on a fresh database."""
+    results: dict[str, list[Answer]] = {}
+    for name, command in APP_SERVERS.items():
+        env = fresh_database(tmp_path_factory.mktemp(name))
+        with run_server(command, env=env, ready_path="/static/css/site.css") as server:
+            with httpx.Client(
+                base_url=server.url, headers={"Host": "localhost"}, timeout=30, limits=ONE_SHOT
+            ) as client:
+                results[name] = app_flow(client)
+    return results
+
+
+def test_example_app_statuses(app_answers: dict[str, list[Answer]]) -> None:
+    statuses = [status for status, _, _ in app_answers["uvicorn"]]
+    assert statuses == [s.status for s in APP_SCENARIOS] + [302, 200]
+    assert b"<h1>Lamp</h1>" in app_answers["uvicorn"][-1][1]
+
+
+@pytest.mark.parametrize("server", [name for name in APP_SERVERS if name != "uvicorn"])
+def test_example_app_answers_like_uvicorn(
+    app_answers: dict[str, list[Answer]], server: str
+) -> None:
+    names = [s.name for s in APP_SCENARIOS] + ["create with token", "created page"]
+    differences = [
+        f"{name}: uvicorn {reference!r} != {got!r}"
+        for name, reference, got in zip(
+            names, app_answers["uvicorn"], app_answers[server], strict=True
+        )
+        if reference != got
+    ]
     assert not differences, "\n".join(differences)
