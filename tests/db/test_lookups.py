@@ -247,3 +247,10 @@ async def test_nul_characters_match_nothing(catalog: Any) -> None:
     assert await Product.objects.filter(name__contains="\x00").acount() == 0
     assert await Product.objects.filter(name__icontains="a\x00").acount() == 0
     assert await Product.objects.exclude(name__startswith="\x00").acount() == 6
+
+
+def test_positional_conditions_are_refused_clearly() -> None:
+    with pytest.raises(TypeError, match="keywords only"):
+        Product.objects.filter(("name", "x"))
+    with pytest.raises(TypeError, match="keywords only"):
+        Product.objects.all().exclude(object())

@@ -51,13 +51,13 @@ class Manager(Generic[M]):
         """Every row."""
         return self.get_queryset()
 
-    def filter(self, **kwargs: Any) -> QuerySet[M]:
+    def filter(self, *args: Any, **kwargs: Any) -> QuerySet[M]:
         """See ``QuerySet.filter``."""
-        return self.get_queryset().filter(**kwargs)
+        return self.get_queryset().filter(*args, **kwargs)
 
-    def exclude(self, **kwargs: Any) -> QuerySet[M]:
+    def exclude(self, *args: Any, **kwargs: Any) -> QuerySet[M]:
         """See ``QuerySet.exclude``."""
-        return self.get_queryset().exclude(**kwargs)
+        return self.get_queryset().exclude(*args, **kwargs)
 
     def order_by(self, *field_names: str) -> QuerySet[M]:
         """See ``QuerySet.order_by``."""
@@ -83,13 +83,13 @@ class Manager(Generic[M]):
         """See ``QuerySet.distinct``."""
         return self.get_queryset().distinct()
 
-    async def aget(self, **kwargs: Any) -> M:
+    async def aget(self, *args: Any, **kwargs: Any) -> M:
         """See ``QuerySet.aget``."""
-        return await self.get_queryset().aget(**kwargs)
+        return await self.get_queryset().aget(*args, **kwargs)
 
-    def get(self, **kwargs: Any) -> M:
+    def get(self, *args: Any, **kwargs: Any) -> M:
         """See ``QuerySet.get``."""
-        return self.get_queryset().get(**kwargs)
+        return self.get_queryset().get(*args, **kwargs)
 
     async def acreate(self, **kwargs: Any) -> M:
         """See ``QuerySet.acreate``."""

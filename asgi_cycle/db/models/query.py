@@ -34,6 +34,14 @@ BULK_BATCH_SIZE = 500
 MAX_PARAMS = 30_000
 
 
+def _keywords_only(args: tuple[Any, ...], method: str) -> None:
+    if args:
+        raise TypeError(
+            f"{method}() takes field__lookup=value keywords only; "
+            "Q objects and positional conditions are not supported."
+        )
+
+
 def _lookup_text(kwargs: dict[str, Any]) -> str:
     return ", ".join(f"{k}={v!r}" for k, v in kwargs.items())
 
@@ -64,15 +72,17 @@ class QuerySet(Generic[M]):
         """A copy of this QuerySet."""
         return self._clone()
 
-    def filter(self, **kwargs: Any) -> QuerySet[M]:
+    def filter(self, *args: Any, **kwargs: Any) -> QuerySet[M]:
         """Rows matching every ``field__lookup=value``."""
+        _keywords_only(args, "filter")
         self._not_sliced("filter")
         clone = self._clone()
         clone.query.add_filter(kwargs)
         return clone
 
-    def exclude(self, **kwargs: Any) -> QuerySet[M]:
+    def exclude(self, *args: Any, **kwargs: Any) -> QuerySet[M]:
         """Rows not matching all of the keywords together."""
+        _keywords_only(args, "exclude")
         self._not_sliced("filter")
         clone = self._clone()
         clone.query.add_filter(kwargs, negate=True)
@@ -233,8 +243,9 @@ class QuerySet(Generic[M]):
             )
         return found
 
-    async def aget(self, **kwargs: Any) -> M:
+    async def aget(self, *args: Any, **kwargs: Any) -> M:
         """The one object matching; ``DoesNotExist`` / ``MultipleObjectsReturned`` otherwise."""
+        _keywords_only(args, "get")
         qs = self.filter(**kwargs) if kwargs else self._clone()
         if not qs.query.is_sliced:
             qs.query.order_by, qs.query.default_ordering = [], False
@@ -420,9 +431,9 @@ class QuerySet(Generic[M]):
 
     # -- sync twins (derived through the bridge) ----------------------------------
 
-    def get(self, **kwargs: Any) -> M:
+    def get(self, *args: Any, **kwargs: Any) -> M:
         """Sync twin of ``aget``."""
-        return run_sync(self.aget(**kwargs))
+        return run_sync(self.aget(*args, **kwargs))
 
     def latest(self, *fields: str) -> M:
         """Sync twin of ``alatest``."""
