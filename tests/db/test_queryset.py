@@ -401,3 +401,17 @@ async def test_big_batches_stay_under_parameter_limits(orm: Any) -> None:
         count,
         {"testapp.World": count},
     )
+
+
+async def test_concurrent_creates_all_land(orm: Any) -> None:
+    import asyncio
+
+    async def create(i: int) -> int:
+        product = await Product.objects.acreate(name=f"p{i}", price=Decimal(i) / 100)
+        return int(product.pk)
+
+    pks = await asyncio.gather(*[create(i) for i in range(200)])
+    assert sorted(pks) == list(range(1, 201))
+    assert await Product.objects.acount() == 200
+    total = sum(await Product.objects.values_list("price", flat=True).alist())
+    assert total == Decimal("199.00")  # 0.00 + 0.01 + ... + 1.99, exactly
