@@ -65,12 +65,18 @@ class BadEnviron(ValueError):
     """The environ describes a request that cannot be turned into a scope (answer 400)."""
 
 
-def build_scope(environ: dict[str, Any], state: dict[str, Any]) -> Scope:
-    """The ASGI ``http`` scope for one WSGI environ (``state``: the lifespan's, copied)."""
+def build_scope(environ: dict[str, Any], state: dict[str, Any], strict: bool = True) -> Scope:
+    """The ASGI ``http`` scope for one WSGI environ (``state``: the lifespan's, copied).
+
+    A path that is not UTF-8 raises ``BadEnviron`` when ``strict``; otherwise it is
+    decoded with replacement characters, as Uvicorn does, and ``raw_path`` keeps
+    the real bytes, so an app that checks (``asgi_cycle``'s handler does) answers
+    exactly as it would under Uvicorn.
+    """
     script_name: str = environ.get("SCRIPT_NAME", "")
     path_info: str = environ.get("PATH_INFO", "")
-    root_path = _text(script_name) if script_name else ""
-    path = root_path + _text(path_info)
+    root_path = _text(script_name, strict) if script_name else ""
+    path = root_path + _text(path_info, strict)
 
     headers: RawHeaders = []
     names = _HEADER_NAMES
@@ -118,7 +124,7 @@ def _bytes(value: str) -> bytes:
         return value.encode("utf-8")
 
 
-def _text(value: str) -> str:
+def _text(value: str, strict: bool) -> str:
     """A PEP 3333 path string as the text the client meant (UTF-8), or BadEnviron."""
     if value.isascii():
         return value
@@ -129,6 +135,8 @@ def _text(value: str) -> str:
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
+        if not strict:
+            return raw.decode("utf-8", "replace")
         raise BadEnviron(f"The request path is not valid UTF-8: {raw!r}") from exc
 
 

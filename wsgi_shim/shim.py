@@ -40,6 +40,7 @@ Environ = dict[str, Any]
 StartResponse = Callable[..., Any]
 
 _PLAIN = [(b"content-type", b"text/plain; charset=utf-8")]
+_BAD_REQUEST = [*_PLAIN, (b"content-length", b"11")]
 
 
 class WSGIShim:
@@ -49,6 +50,10 @@ class WSGIShim:
         self.app = app
         self.wait_time = wait_time
         self.lifespan = Lifespan(app, lifespan_timeout)
+        # asgi_cycle's handler answers an undecodable path itself (its own 400 page,
+        # as under Uvicorn); any other app gets the shim's plain 400 instead of a
+        # UnicodeDecodeError (a2wsgi's 500).
+        self.strict_paths = not _is_project_handler(app)
 
     def startup(self) -> None:
         """Run the lifespan startup in this process now (Gunicorn's post_worker_init)."""
@@ -67,10 +72,10 @@ class WSGIShim:
                 return _startup_failed(environ, start_response)
         loop = thread_loop()
         try:
-            scope = build_scope(environ, lifespan.state)
+            scope = build_scope(environ, lifespan.state, self.strict_paths)
         except BadEnviron as exc:
             logger.warning("Bad request: %s", exc)
-            return _reply(start_response, *_bad_request_page(self.app))
+            return _reply(start_response, 400, _BAD_REQUEST, b"Bad Request")
         exchange = Exchange(loop, environ)
         call = cast("Coroutine[Any, Any, None]", self.app(scope, exchange.receive, exchange.send))
         task = loop.create_task(call)
@@ -195,15 +200,10 @@ def _error_page(
     return 500, [*_PLAIN, (b"content-length", b"21")], b"Internal Server Error"
 
 
-def _bad_request_page(app: ASGIApp) -> tuple[int, RawHeaders, bytes]:
+def _is_project_handler(app: ASGIApp) -> bool:
     from asgi_cycle.core.handlers.asgi import ASGIHandler
 
-    if isinstance(app, ASGIHandler):
-        from asgi_cycle.views.defaults import plain_error
-
-        response = plain_error(400)
-        return response.status_code, response.asgi_headers(), response.content
-    return 400, [*_PLAIN, (b"content-length", b"11")], b"Bad Request"
+    return isinstance(app, ASGIHandler)
 
 
 def _file_body(environ: Environ, file: BinaryIO) -> Iterable[bytes]:

@@ -119,6 +119,7 @@ SCENARIOS: list[Scenario] = [
     Scenario("cookies after delete", "GET", "/cookies/", 200),
     # 4xx
     Scenario("not found", "GET", "/nowhere/", 404),
+    Scenario("undecodable path", "GET", "/%ff%fe/", 400),
     Scenario("http404", "GET", "/missing/", 404),
     Scenario("forbidden", "GET", "/forbidden/", 403),
     Scenario("bad request", "GET", "/bad/", 400),
