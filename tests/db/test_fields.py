@@ -296,3 +296,17 @@ def test_text_fields_refuse_nul() -> None:
     for name in ("name", "description"):
         with pytest.raises(ValidationError, match="Null characters are not allowed"):
             Product._meta.get_field(name).clean("a\x00b", None)
+
+
+async def test_datetime_extremes_sort_on_both_backends(orm: object) -> None:
+    moments = [
+        datetime.datetime(999, 12, 31, 23, 59, 59, tzinfo=UTC),
+        datetime.datetime(1970, 1, 1, tzinfo=UTC),
+        datetime.datetime(2024, 2, 29, 12, 0, 0, 1, tzinfo=UTC),
+        datetime.datetime(9999, 12, 31, 23, 59, 59, 999999, tzinfo=UTC),
+    ]
+    for moment in reversed(moments):
+        await Event.objects.acreate(when=moment)
+    ordered = await Event.objects.order_by("when").values_list("when", flat=True).alist()
+    assert ordered == moments
+    assert await Event.objects.filter(when__lt=moments[1]).acount() == 1

@@ -29,7 +29,6 @@ from sqlalchemy.engine.interfaces import Dialect
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
 UTC = datetime.UTC
-SQLITE_DATETIME_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
 #: The widest decimal whose scaled integer still fits SQLite's 64-bit INTEGER.
 MAX_SCALED_DIGITS = 18
 
@@ -172,7 +171,8 @@ class UTCDateTime(TypeDecorator[datetime.datetime]):
             value = datetime.datetime.fromisoformat(value)
         value = as_utc(value)
         if dialect.name == "sqlite":
-            return value.strftime(SQLITE_DATETIME_FORMAT)
+            # isoformat, not strftime: years below 1000 keep four digits (fixed width).
+            return value.replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
         return value
 
     def process_result_value(self, value: Any, dialect: Dialect) -> datetime.datetime | None:
