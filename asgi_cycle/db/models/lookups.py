@@ -2,9 +2,13 @@
 
 LIKE-based lookups escape ``%``, ``_`` and ``\\`` in the value. ``contains``,
 ``startswith`` and ``endswith`` are case-sensitive on both backends (SQLite's
-LIKE is not, so SQLite compiles them with ``instr``/``substr``). An integer
-out of the column's range matches nothing instead of overflowing the driver
-(BAD_INPUT 41: a 30-digit id is a 404, not a 500).
+LIKE is not, so SQLite compiles them with ``instr``/``substr``).
+
+Hostile values are answered without the database where the answer is known:
+an integer or decimal out of the column's range (BAD_INPUT 41: a 30-digit id
+is a 404, not an OverflowError), a decimal with more places than the column
+keeps (compared on the column's grid instead), text containing NUL (PostgreSQL
+cannot receive it, no stored text holds it).
 """
 
 from __future__ import annotations

@@ -1,7 +1,9 @@
 """``Query``: the state behind a QuerySet, compiled to SQLAlchemy Core statements.
 
 A Query holds conditions, joins (one alias per foreign-key path), ordering,
-limits, DISTINCT and the select_related paths. It is pure: building and
+limits, DISTINCT and the select_related paths. Forward keys become joins
+(INNER, or LEFT OUTER when a key on the path is nullable or the join serves an
+exclude/ordering); reverse keys become ``IN (subquery)``. It is pure: building and
 compiling it runs no I/O, so a QuerySet can be built on the event loop and
 only evaluated through ``await`` (or the sync bridge).
 """
