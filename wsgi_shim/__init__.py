@@ -4,6 +4,19 @@
 project's own (``asgi_cycle.core.asgi.get_asgi_application()``), reading the
 settings as Django's ``get_wsgi_application`` does. Nothing here creates an
 event loop or a thread before the first request in a worker process.
+
+Serving:
+
+- Gunicorn: ``gunicorn -c python:wsgi_shim.gunicorn_conf app.wsgi:application``
+  (or ``asgi-cycle serve --server gunicorn``) runs the lifespan from worker
+  hooks; plain ``gunicorn app.wsgi:application`` works too (startup on the
+  first request, shutdown at exit). ``--preload``, ``sync`` and ``gthread``
+  workers are all fine.
+- uWSGI: ``uwsgi --http-socket ADDR --module app.wsgi:application --master
+  --threads N --die-on-term`` (threads, or ``--enable-threads``, so that sync
+  views can use their worker threads). uWSGI merges a header spelled with
+  underscores into its dashed twin (``X_Foo`` into ``X-Foo``) before the app
+  sees the environ; put a proxy that drops them (nginx does by default) in front.
 """
 
 from __future__ import annotations

@@ -160,8 +160,11 @@ def article_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     return env
 
 
-def test_preload_with_four_workers_serves_database_pages(article_env: dict[str, str]) -> None:
-    extra = ["--preload", "--workers", "4"]
+@pytest.mark.parametrize("hooks", [False, True], ids=["lazy", "hooks"])
+def test_preload_with_four_workers_serves_database_pages(
+    article_env: dict[str, str], hooks: bool
+) -> None:
+    extra = ["--preload", "--workers", "4", *(CONF if hooks else [])]
     command = lambda port: gunicorn_command("app.wsgi:application", port, extra)  # noqa: E731
     with run_server(command, env=article_env, ready_path="/static/css/site.css") as server:
         with ThreadPoolExecutor(8) as pool:
