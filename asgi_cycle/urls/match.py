@@ -77,6 +77,24 @@ class ResolverMatch:
     def tried(self, value: list[list[Any]] | None) -> None:
         self._tried = value
 
+    def copy(self) -> ResolverMatch:
+        """A new match with the same values and its own lists and dicts."""
+        # Attribute by attribute: cheaper than __init__ or a __dict__ copy (hot path).
+        clone = object.__new__(ResolverMatch)
+        clone.func = self.func
+        clone.args = self.args
+        clone.kwargs = {**self.kwargs}
+        clone.url_name = self.url_name
+        clone.route = self.route
+        clone._tried = None if self._tried is None else [list(entry) for entry in self._tried]
+        clone._tried_source = self._tried_source
+        captured, extra = self.captured_kwargs, self.extra_kwargs
+        clone.captured_kwargs = {**captured} if captured else captured
+        clone.extra_kwargs = {**extra} if extra else extra
+        clone.app_names = [*self.app_names]
+        clone.namespaces = [*self.namespaces]
+        return clone
+
     def __getitem__(self, index: int) -> Any:
         return (self.func, self.args, self.kwargs)[index]
 

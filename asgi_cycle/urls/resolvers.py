@@ -12,6 +12,12 @@ match, and builds one ``ResolverMatch`` for the whole chain. On a miss,
 ``_tried_after_miss`` rebuilds Django's ``tried`` record from the same index;
 on a match, ``ResolverMatch.tried`` runs the reference walk when first read.
 
+Static routes (no converters, down through plain-text ``include()`` prefixes)
+whose answer cannot depend on anything but the path are resolved once, when
+first asked for, into ``_static_matches``: path -> the match, copied per request.
+A path is entered only when the first candidate its levels' ``Matcher`` names is
+that static route, so the first-match rule gives the same answer.
+
 Reverse lookups (``reverse_dict``, ``namespace_dict``, ``app_dict``) are built
 lazily on first use; see ``asgi_cycle.urls._reverse``.
 """
@@ -151,11 +157,58 @@ class URLResolver:
     def _matcher(self) -> Matcher:
         return Matcher(list(self.url_patterns), URLPattern)
 
+    @functools.cached_property
+    def _static_paths(self) -> frozenset[str]:
+        """Paths below this level's own prefix that only one static route can answer."""
+        if getattr(self._local, "static_building", False):
+            return frozenset()  # a urlconf that includes itself: the outer call decides
+        self._local.static_building = True
+        try:
+            return self._find_static_paths()
+        finally:
+            self._local.static_building = False
+
+    def _find_static_paths(self) -> frozenset[str]:
+        found: set[str] = set()
+        matcher = self._matcher
+        for index, entry in enumerate(self.url_patterns):
+            if type(entry) is URLPattern:
+                pattern = entry.pattern
+                if not (
+                    isinstance(pattern, RoutePattern)
+                    and pattern._is_endpoint
+                    and not pattern.converters
+                ):
+                    continue
+                paths: Sequence[str] = (pattern._plain,)
+            elif type(entry) is URLResolver:
+                prefix = _plain_prefix(entry.pattern)
+                if prefix is None:
+                    continue
+                paths = [prefix + rest for rest in entry._static_paths]
+            else:
+                continue
+            for path in paths:
+                candidates = matcher.candidates(path)
+                if candidates and candidates[0] == index:
+                    found.add(path)
+        return frozenset(found)
+
+    @functools.cached_property
+    def _static_matches(self) -> dict[str, ResolverMatch]:
+        """Full path -> its match, filled as static paths are first resolved."""
+        return {}
+
     # -- resolving -----------------------------------------------------------------
 
     def resolve(self, path: str) -> ResolverMatch:
         """The match for ``path``; ``Resolver404`` (with the patterns tried) if none."""
         path = str(path)  # may be a reverse_lazy() object
+        static = self._static_matches.get(path)
+        if static is not None:
+            copied = static.copy()
+            copied._tried_source = (self, path)
+            return copied
         found = self._resolve_fast(path)
         if found is None:
             prefix = self.pattern.match(path)
@@ -165,6 +218,9 @@ class URLResolver:
             if tried is None:
                 return self._resolve_tried(path)  # raises Resolver404 with the evidence
             raise Resolver404({"tried": tried, "path": prefix[0]})
+        own = _plain_prefix(self.pattern)
+        if own is not None and path.startswith(own) and path[len(own) :] in self._static_paths:
+            self._static_matches[path] = found.copy()
         found._tried_source = (self, path)
         return found
 
@@ -333,6 +389,15 @@ class URLResolver:
     def reverse(self, lookup_view: Any, *args: Any, **kwargs: Any) -> str:
         """The URL for ``lookup_view`` without a script prefix."""
         return self._reverse_with_prefix(lookup_view, "", *args, **kwargs)
+
+
+def _plain_prefix(pattern: Any) -> str | None:
+    """The text a non-endpoint pattern consumes when it is a fixed text, else None."""
+    if type(pattern) is RegexPattern:
+        return pattern._startswith
+    if type(pattern) is RoutePattern and not pattern.converters and not pattern._is_endpoint:
+        return pattern._plain
+    return None
 
 
 def _extend_tried(tried: list[list[Any]], entry: Any, sub_tried: list[list[Any]] | None) -> None:
