@@ -26,7 +26,7 @@ import io
 import logging
 import tempfile
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Iterator
 from typing import IO, TYPE_CHECKING, Any
 from urllib.parse import unquote_to_bytes
 
@@ -165,27 +165,37 @@ class ASGIHandler(BaseHandler):
             if signals.request_finished.has_listeners:
                 await signals.request_finished.asend(type(self), scope=scope)
 
-    async def _respond(
+    def _respond(
         self, scope: Scope, receive: Receive, trace: Trace | None
-    ) -> HttpResponseBase | None:
-        """Read the body, build the request, run the onion; None if the client left."""
-        chain = self._middleware_chain
-        assert chain is not None  # built in __init__
+    ) -> Awaitable[HttpResponseBase | None]:
+        """Read the body, build the request, run the onion; None if the client left.
+
+        A plain function returning the awaitable: a request without a body goes
+        straight to the onion, with no coroutine of its own around it.
+        """
         # reverse() prefixes URLs with the mount point; set on every request, since
         # requests can share a task (and so a context) under some servers and clients.
         set_script_prefix(scope.get("root_path") or "/")
         if "\ufffd" in scope["path"] and _undecodable(scope):
-            return await aresponse_for_exception(
+            return aresponse_for_exception(
                 self.request_class(scope, io.BytesIO()),
                 BadRequest("The request path is not valid UTF-8."),
             )
-        method = scope["method"]
-        if method in _BODYLESS_METHODS:
+        if scope["method"] in _BODYLESS_METHODS:
             for name, value in scope["headers"]:
                 if (name == b"content-length" and value != b"0") or name == b"transfer-encoding":
                     break
             else:
-                return await chain(self.request_class(scope, io.BytesIO()))
+                chain = self._middleware_chain
+                assert chain is not None  # built in __init__
+                return chain(self.request_class(scope, io.BytesIO()))
+        return self._respond_with_body(scope, receive, trace)
+
+    async def _respond_with_body(
+        self, scope: Scope, receive: Receive, trace: Trace | None
+    ) -> HttpResponseBase | None:
+        chain = self._middleware_chain
+        assert chain is not None  # built in __init__
         started = time.perf_counter()
         try:
             body = await read_body(scope, receive)
@@ -196,7 +206,7 @@ class ASGIHandler(BaseHandler):
         if trace is not None:
             trace.add("body", "", started, time.perf_counter())
         request = self.request_class(scope, body)
-        if method not in _BODYLESS_METHODS:
+        if scope["method"] not in _BODYLESS_METHODS:
             await request.aparse_body()
         response = await chain(request)
         response._resource_closers.append(request.close)

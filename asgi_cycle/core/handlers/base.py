@@ -27,8 +27,12 @@ from typing import TYPE_CHECKING, Any
 
 from asgi_cycle.conf import settings
 from asgi_cycle.core.exceptions import ImproperlyConfigured, MiddlewareNotUsed
-from asgi_cycle.core.handlers.exception import convert_exception_to_response
+from asgi_cycle.core.handlers.exception import (
+    aresponse_for_exception,
+    convert_exception_to_response,
+)
 from asgi_cycle.core.tracing import Trace, current_trace
+from asgi_cycle.urls import get_resolver, set_urlconf
 from asgi_cycle.utils.asyncio import async_to_sync, is_async_callable, sync_to_async
 from asgi_cycle.utils.module_loading import import_string
 
@@ -48,15 +52,27 @@ def adapt(method: Any, to_async: bool, is_async: bool | None = None) -> Any:
     return sync_to_async(method) if to_async else async_to_sync(method)
 
 
-def _hook_to_async(owner: object, hook: Any) -> Hook:
-    """An async callable for a middleware hook, with no thread hop for pure hooks."""
+def _hook_mode(owner: object, hook: Any) -> tuple[Callable[..., Any], bool]:
+    """A middleware hook as the handler calls it, and whether its result is awaited.
+
+    Pure hooks are called inline (no thread hop, and no coroutine to wrap them);
+    hooks that may block run in a worker thread.
+    """
     if is_async_callable(hook):
-        return hook
+        return hook, True
     nonblocking = getattr(
         owner, "nonblocking_hooks", type(owner).__module__.startswith("asgi_cycle.")
     )
     if not nonblocking:
-        return sync_to_async(hook)
+        return sync_to_async(hook), True
+    return hook, False
+
+
+def _hook_to_async(owner: object, hook: Any) -> Hook:
+    """An async callable for a middleware hook, with no thread hop for pure hooks."""
+    hook, is_async = _hook_mode(owner, hook)
+    if is_async:
+        return hook  # type: ignore[no-any-return]
 
     async def call_inline(*args: Any) -> Any:
         return hook(*args)
@@ -95,7 +111,8 @@ class BaseHandler:
     """Builds the onion from ``MIDDLEWARE`` and runs the innermost stage."""
 
     def __init__(self) -> None:
-        self._view_middleware: list[Hook] = []
+        #: (hook, is_async) pairs: sync hooks are called inline, without a coroutine.
+        self._view_middleware: list[tuple[Callable[..., Any], bool]] = []
         self._template_response_middleware: list[Hook] = []
         self._exception_middleware: list[Hook] = []
         self._middleware_chain: AsyncGetResponse | None = None
@@ -122,7 +139,8 @@ class BaseHandler:
         self.server_timing = bool(settings.CYCLE_TRACE)
         self.cycle_page = bool(settings.DEBUG)
         self.tracing = self.server_timing or self.cycle_page
-        handler: Any = convert_exception_to_response(self._get_response_async)
+        # The innermost layer converts its own exceptions (see _get_response_async).
+        handler: Any = self._get_response_async
         handler_is_async = True
         for path in reversed(settings.MIDDLEWARE):
             try:
@@ -149,7 +167,7 @@ class BaseHandler:
             self.middleware_in_use.insert(0, path)
             self.middleware_modes[path] = layer_is_async
             if hasattr(instance, "process_view"):
-                self._view_middleware.insert(0, _hook_to_async(instance, instance.process_view))
+                self._view_middleware.insert(0, _hook_mode(instance, instance.process_view))
             if hasattr(instance, "process_template_response"):
                 self._template_response_middleware.append(
                     _hook_to_async(instance, instance.process_template_response)
@@ -173,8 +191,6 @@ class BaseHandler:
 
     def resolve_request(self, request: HttpRequest) -> tuple[Any, tuple[Any, ...], dict[str, Any]]:
         """Resolve the path (honouring ``request.urlconf``) and attach ``resolver_match``."""
-        from asgi_cycle.urls import get_resolver, set_urlconf
-
         urlconf = getattr(request, "urlconf", None)
         if urlconf is not None:
             set_urlconf(urlconf)
@@ -183,37 +199,48 @@ class BaseHandler:
         return match.func, match.args, match.kwargs
 
     async def _get_response_async(self, request: HttpRequest) -> HttpResponseBase:
-        trace = current_trace.get() if self.tracing else None
-        if trace is not None:
-            started = time.perf_counter()
-        callback, args, kwargs = self.resolve_request(request)
-        if trace is not None:
-            trace.add("resolve", request.path_info, started, time.perf_counter())
-        response: Any = None
-        for hook in self._view_middleware:
-            response = await hook(request, callback, args, kwargs)
-            if response is not None:
-                break
-        if response is None:
-            view = self._views.get(callback)
-            if view is None:
-                view = self._views[callback] = self.adapt_view(callback)
+        """The innermost layer: resolve, view hooks, view, template rendering.
+
+        It turns its own exceptions into responses, as ``convert_exception_to_response``
+        does for every other layer: the same contract, one coroutine fewer per request.
+        """
+        try:
+            trace = current_trace.get() if self.tracing else None
             if trace is not None:
                 started = time.perf_counter()
-            try:
-                response = await view(request, *args, **kwargs)
-            except Exception as exc:
-                response = await self.process_exception_by_middleware(exc, request)
-                if response is None:
-                    raise
-            finally:
+            callback, args, kwargs = self.resolve_request(request)
+            if trace is not None:
+                trace.add("resolve", request.path_info, started, time.perf_counter())
+            response: Any = None
+            for hook, hook_is_async in self._view_middleware:
+                if hook_is_async:
+                    response = await hook(request, callback, args, kwargs)
+                else:
+                    response = hook(request, callback, args, kwargs)
+                if response is not None:
+                    break
+            if response is None:
+                view = self._views.get(callback)
+                if view is None:
+                    view = self._views[callback] = self.adapt_view(callback)
                 if trace is not None:
-                    trace.add("view", _view_name(callback), started, time.perf_counter())
-        if response is None or isinstance(response, Awaitable):
-            self.check_response(response, callback)
-        if hasattr(response, "render") and callable(response.render):
-            response = await self._render_template_response(request, response, trace)
-        return response  # type: ignore[no-any-return]
+                    started = time.perf_counter()
+                try:
+                    response = await view(request, *args, **kwargs)
+                except Exception as exc:
+                    response = await self.process_exception_by_middleware(exc, request)
+                    if response is None:
+                        raise
+                finally:
+                    if trace is not None:
+                        trace.add("view", _view_name(callback), started, time.perf_counter())
+            if response is None or isinstance(response, Awaitable):
+                self.check_response(response, callback)
+            if hasattr(response, "render") and callable(response.render):
+                response = await self._render_template_response(request, response, trace)
+            return response  # type: ignore[no-any-return]
+        except Exception as exc:
+            return await aresponse_for_exception(request, exc)
 
     async def _render_template_response(
         self, request: HttpRequest, response: Any, trace: Trace | None

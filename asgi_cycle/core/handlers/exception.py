@@ -48,6 +48,11 @@ SyncHandler = Callable[["HttpRequest"], "HttpResponseBase"]
 def convert_exception_to_response(get_response: Any) -> Any:
     """Wrap one layer so that an exception it raises becomes a response."""
     if is_async_callable(get_response):
+        # A MiddlewareMixin layer runs its hooks and this wrapper in one coroutine.
+        fuse = getattr(get_response, "_fused_acall", None)
+        fused = fuse(aresponse_for_exception) if fuse is not None else None
+        if fused is not None:
+            return functools.wraps(get_response)(fused)
 
         @functools.wraps(get_response)
         async def inner(request: HttpRequest) -> HttpResponseBase:

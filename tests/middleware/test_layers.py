@@ -1,0 +1,152 @@
+"""Each MiddlewareMixin layer turns its own exceptions into responses (Django's contract).
+
+The onion runs a mixin's hooks and its layer's exception wrapper as one
+coroutine; these scenarios pin what that must keep: the layer outside sees a
+response, never the exception, and a subclass overriding ``__call__`` or
+``__acall__`` still runs its own code.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from asgi_cycle.core.asgi import get_asgi_application
+from asgi_cycle.core.exceptions import PermissionDenied
+from asgi_cycle.http import HttpResponse
+from asgi_cycle.test import AsyncClient, override_settings
+from asgi_cycle.urls import path
+from asgi_cycle.utils.deprecation import MiddlewareMixin
+
+seen: list[Any] = []
+
+
+async def hello(request: Any) -> HttpResponse:
+    return HttpResponse(b"hello")
+
+
+async def broken(request: Any) -> HttpResponse:
+    raise PermissionDenied("no")
+
+
+urlpatterns = [path("hello", hello), path("broken", broken)]
+
+
+class Outer(MiddlewareMixin):
+    nonblocking_hooks = True
+
+    def process_response(self, request: Any, response: Any) -> Any:
+        seen.append(("outer saw", response.status_code))
+        response["X-Outer"] = "yes"
+        return response
+
+
+class RefusesRequest(MiddlewareMixin):
+    nonblocking_hooks = True
+
+    def process_request(self, request: Any) -> None:
+        raise PermissionDenied("refused on the way in")
+
+
+class BreaksResponse(MiddlewareMixin):
+    nonblocking_hooks = True
+
+    def process_response(self, request: Any, response: Any) -> Any:
+        raise ValueError("broken on the way out")
+
+
+class AsyncHooks(MiddlewareMixin):
+    async def process_request(self, request: Any) -> None:
+        seen.append("async in")
+
+    async def process_response(self, request: Any, response: Any) -> Any:
+        seen.append("async out")
+        return response
+
+
+class ThreadedHooks(MiddlewareMixin):
+    def process_request(self, request: Any) -> None:
+        seen.append("threaded in")
+
+    def process_response(self, request: Any, response: Any) -> Any:
+        seen.append("threaded out")
+        return response
+
+
+class OwnCall(MiddlewareMixin):
+    nonblocking_hooks = True
+
+    def __call__(self, request: Any) -> Any:
+        seen.append("own __call__")
+        return super().__call__(request)
+
+
+class OwnAcall(MiddlewareMixin):
+    nonblocking_hooks = True
+
+    async def __acall__(self, request: Any) -> Any:
+        seen.append("own __acall__")
+        return await super().__acall__(request)
+
+
+class Falsy(MiddlewareMixin):
+    nonblocking_hooks = True
+
+    def process_request(self, request: Any) -> Any:
+        seen.append("falsy in")
+        return ""  # falsy: get_response still runs, as in Django's `response or ...`
+
+
+HERE = __name__
+
+
+@pytest.fixture(autouse=True)
+def clear_seen():
+    seen.clear()
+
+
+async def get(middleware: list[str], url: str = "/hello") -> Any:
+    with override_settings(ROOT_URLCONF=HERE, MIDDLEWARE=[f"{HERE}.{m}" for m in middleware]):
+        app = get_asgi_application()
+        async with AsyncClient(app) as client:
+            return await client.get(url)
+
+
+async def test_an_exception_in_process_request_is_a_response_for_the_outer_layer():
+    response = await get(["Outer", "RefusesRequest"])
+    assert response.status_code == 403
+    assert response.headers["x-outer"] == "yes"
+    assert seen == [("outer saw", 403)]
+
+
+async def test_an_exception_in_process_response_is_a_response_for_the_outer_layer():
+    response = await get(["Outer", "BreaksResponse"])
+    assert response.status_code == 500
+    assert response.headers["x-outer"] == "yes"
+    assert seen == [("outer saw", 500)]
+
+
+async def test_an_exception_in_the_view_reaches_the_outer_layer_as_a_response():
+    response = await get(["Outer"], "/broken")
+    assert response.status_code == 403
+    assert seen == [("outer saw", 403)]
+
+
+async def test_async_and_threaded_hooks_run_in_order():
+    response = await get(["Outer", "AsyncHooks", "ThreadedHooks"])
+    assert response.text == "hello"
+    assert seen == ["async in", "threaded in", "threaded out", "async out", ("outer saw", 200)]
+
+
+@pytest.mark.parametrize("name", ["OwnCall", "OwnAcall"])
+async def test_a_subclass_overriding_the_call_runs_its_own_code(name):
+    response = await get(["Outer", name])
+    assert response.text == "hello"
+    assert seen == [f"own {'__call__' if name == 'OwnCall' else '__acall__'}", ("outer saw", 200)]
+
+
+async def test_a_falsy_process_request_result_lets_the_view_answer():
+    response = await get(["Falsy"])
+    assert response.text == "hello"
+    assert seen == ["falsy in"]
