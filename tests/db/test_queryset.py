@@ -415,3 +415,15 @@ async def test_concurrent_creates_all_land(orm: Any) -> None:
     assert await Product.objects.acount() == 200
     total = sum(await Product.objects.values_list("price", flat=True).alist())
     assert total == Decimal("199.00")  # 0.00 + 0.01 + ... + 1.99, exactly
+
+
+async def test_first_of_a_slice_fetches_one_row(shop: Any) -> None:
+    window = Product.objects.order_by("name")[1:3]
+    with querylog.collect() as records:
+        first = await window.afirst()
+    assert first is not None and first.name == "Bread"
+    assert len(records) == 1 and records[0].rows == 1
+    await window.alist()
+    with querylog.collect() as records:
+        cached = await window.afirst()
+    assert records == [] and cached is not None and cached.name == "Bread"

@@ -289,11 +289,12 @@ class QuerySet(Generic[M]):
 
     async def afirst(self) -> M | None:
         """The first object (ordered by pk when unordered), or None."""
-        if self._result_cache is not None or self.query.is_sliced:
-            rows = await self.alist()
+        if self._result_cache is not None:
+            rows = self._result_cache
         else:
-            qs = self if self.query.ordering() else self.order_by("pk")
-            rows = await qs[:1].alist()
+            ordered = self.query.ordering() or self.query.is_sliced
+            qs = self if ordered else self.order_by("pk")
+            rows = await qs[:1].alist()  # relative to an existing slice, so LIMIT 1 always
         return rows[0] if rows else None
 
     async def alast(self) -> M | None:
