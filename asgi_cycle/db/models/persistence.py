@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from asgi_cycle.core.exceptions import ValidationError
+from asgi_cycle.db._errors import DatabaseError as _EngineDatabaseError
 from asgi_cycle.db.models._db import connection
 from asgi_cycle.db.models.fields import AutoField, Field
 
@@ -14,8 +15,8 @@ if TYPE_CHECKING:
     from asgi_cycle.db.models.base import Model
 
 
-class DatabaseError(Exception):
-    """A write did not do what it had to (an update that matched no row)."""
+# One DatabaseError for the whole package: the driver-mapped one of the engine.
+DatabaseError = _EngineDatabaseError
 
 
 def _value(instance: Model, field: Field, add: bool, raw: bool) -> Any:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 import sqlalchemy as sa
 
 from asgi_cycle.core.exceptions import FieldError, SynchronousOnlyOperation
+from asgi_cycle.db._errors import IntegrityError
 from asgi_cycle.db.models import compiler
 from asgi_cycle.db.models._db import connection
 from asgi_cycle.db.models.compiler import Decoder
@@ -323,7 +324,7 @@ class QuerySet(Generic[M]):
         try:
             async with conn.transaction():
                 return await self.acreate(**params), True
-        except Exception:
+        except IntegrityError:
             # A concurrent request may have created it between the get and the insert.
             try:
                 return await self.aget(**kwargs), False
