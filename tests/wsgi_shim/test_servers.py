@@ -173,6 +173,9 @@ def test_preload_with_four_workers_serves_database_pages(
             )
         assert all(a.status_code == 200 and "<h1>" in a.text for a in answers)
         assert httpx.get(server.url + "/api/products/").status_code == 200
+    # Every worker shut down its lifespan (disconnecting the databases) without an error.
+    assert "Traceback" not in server.output()
+    assert "Lifespan shutdown" not in server.output()
 
 
 def test_bare_a2wsgi_hangs_under_preload(events: Path) -> None:
