@@ -36,9 +36,10 @@ from collections.abc import Callable
 class _LoopHolder:
     """A thread's loop and its root task; closes the loop when the thread goes away."""
 
-    __slots__ = ("__weakref__", "loop", "pid", "root")
+    __slots__ = ("__weakref__", "before_close", "loop", "pid", "root")
 
     def __init__(self) -> None:
+        self.before_close: list[Callable[[], object]] = []
         self.pid = os.getpid()
         self.loop = asyncio.new_event_loop()
         self.root: asyncio.Future[None] = self.loop.create_future()
@@ -53,6 +54,9 @@ class _LoopHolder:
             loop.close()  # inherited through fork(): its tasks belong to the parent
             return
         try:
+            while self.before_close:  # e.g. a lifespan living on this loop shuts down first
+                with contextlib.suppress(Exception):
+                    self.before_close.pop()()
             self.root.cancel()
             loop.run_until_complete(_drain(loop))
             loop.run_until_complete(loop.shutdown_asyncgens())
@@ -132,6 +136,14 @@ def _close_if_alive(ref: weakref.ref[_LoopHolder]) -> None:
         holder.close()
 
 
+def before_thread_loop_closes(func: Callable[[], object]) -> None:
+    """Call ``func`` before the calling thread's loop is closed (at exit or thread end)."""
+    thread_loop()
+    holder = _local.holder
+    if holder is not None:
+        holder.before_close.append(func)
+
+
 def close_thread_loop() -> None:
     """Close the calling thread's loop, if it has one (the next request makes a new one)."""
     holder = _local.holder
@@ -140,4 +152,4 @@ def close_thread_loop() -> None:
         holder.close()
 
 
-__all__ = ["at_exit", "close_thread_loop", "thread_loop"]
+__all__ = ["at_exit", "before_thread_loop_closes", "close_thread_loop", "thread_loop"]

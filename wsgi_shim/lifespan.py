@@ -30,11 +30,22 @@ from typing import Any
 
 from asgi_cycle.types import ASGIApp, Message
 
-from ._loops import at_exit, thread_loop
+from ._loops import at_exit, before_thread_loop_closes, thread_loop
 
 logger = logging.getLogger("wsgi_shim")
 
 _NEW, _RUNNING, _UNSUPPORTED, _FAILED, _STOPPED = range(5)
+
+
+_guard = threading.Lock()
+
+
+def _new_guard() -> None:
+    global _guard
+    _guard = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_new_guard)
 
 
 class LifespanFailure(RuntimeError):
@@ -54,6 +65,7 @@ class Lifespan:
         self._lock_pid = 0
         self._lock = threading.Lock()
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._private = False
         self._task: asyncio.Task[None] | None = None
         self._inbox: asyncio.Queue[Message] | None = None
         self._outbox: asyncio.Queue[Message] | None = None
@@ -67,9 +79,12 @@ class Lifespan:
         """Run startup in this process once; raise ``LifespanFailure`` if the app refused."""
         pid = os.getpid()
         if self._lock_pid != pid:
-            # A lock copied through fork() may be held by a thread that does not exist here.
-            self._lock = threading.Lock()
-            self._lock_pid = pid
+            # A lock copied through fork() may be held by a thread that does not exist
+            # here; the first threads of a new process agree on a fresh one.
+            with _guard:
+                if self._lock_pid != pid:
+                    self._lock = threading.Lock()
+                    self._lock_pid = pid
         with self._lock:
             if self.pid == pid:
                 if self._status == _FAILED:
@@ -78,7 +93,7 @@ class Lifespan:
             self.pid = pid
             self.state = {}
             self._status = _NEW
-            loop = thread_loop()
+            loop = self._choose_loop()
             self._loop = loop
             try:
                 reply = loop.run_until_complete(asyncio.wait_for(self._start(loop), self.timeout))
@@ -86,18 +101,45 @@ class Lifespan:
                 reply = {"type": "lifespan.startup.failed", "message": "startup timed out"}
             self._settle(reply)
 
+    def _choose_loop(self) -> asyncio.AbstractEventLoop:
+        """The main thread's own loop (it lives as long as the process), else a private one.
+
+        On the main thread (Gunicorn's hooks, a sync worker, a script) the loop is
+        the one requests run on there, so connections opened at startup are reused.
+        A request thread may end before the process (a test client's worker
+        threads), and the lifespan must outlive it: it gets a loop of its own.
+        """
+        self._private = threading.current_thread() is not threading.main_thread()
+        return asyncio.new_event_loop() if self._private else thread_loop()
+
+    def _close_private_loop(self) -> None:
+        loop, task = self._loop, self._task
+        if not self._private or loop is None or loop.is_closed() or loop.is_running():
+            return
+        try:
+            if task is not None and not task.done():
+                task.cancel()
+                loop.run_until_complete(asyncio.wait([task], timeout=self.timeout))
+            loop.run_until_complete(loop.shutdown_asyncgens())
+        finally:
+            loop.close()
+
     def _settle(self, reply: Message) -> None:
         kind = reply["type"]
         if kind == "lifespan.startup.complete":
             self._status = _RUNNING
             at_exit(self.shutdown)
+            if threading.current_thread() is threading.main_thread():
+                before_thread_loop_closes(self.shutdown)  # closed at exit: shut down first
         elif kind == "lifespan.startup.failed":
             self._status = _FAILED
+            self._close_private_loop()
             self.error = str(reply.get("message") or "Lifespan startup failed.")
             logger.error("Lifespan startup failed in worker %s: %s", os.getpid(), self.error)
             raise LifespanFailure(self.error)
         else:  # the app raised or returned: it does not speak lifespan
             self._status = _UNSUPPORTED
+            self._close_private_loop()
             logger.info("ASGI 'lifespan' protocol appears unsupported: %s", reply.get("error"))
 
     async def _start(self, loop: asyncio.AbstractEventLoop) -> Message:
@@ -146,6 +188,8 @@ class Lifespan:
         except Exception as exc:
             logger.error("Lifespan shutdown did not finish in worker %s: %r", os.getpid(), exc)
             return
+        finally:
+            self._close_private_loop()
         if reply["type"] != "lifespan.shutdown.complete":
             logger.error(
                 "Lifespan shutdown failed in worker %s: %s",

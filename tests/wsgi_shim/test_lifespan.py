@@ -108,3 +108,27 @@ def test_bare_a2wsgi_has_no_lifespan() -> None:
         result = call(bare, environ("/"))
     assert result.body == b"{}"
     assert app.events == ["request"]
+
+
+def test_concurrent_first_requests_start_up_once() -> None:
+    """gthread: several threads may bring the first requests of a worker at once."""
+    import threading
+
+    app = LifespanApp()
+    shim = to_wsgi(app)
+    barrier = threading.Barrier(4)
+    bodies: list[bytes] = []
+
+    def first_request() -> None:
+        barrier.wait()
+        bodies.append(call(shim, environ("/")).body)
+
+    threads = [threading.Thread(target=first_request) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert bodies == [b"{'pool': 'connected'}"] * 4
+    assert app.events.count("lifespan.startup") == 1
+    shim.shutdown()
+    assert app.events[-1] == "lifespan.shutdown"
