@@ -12,20 +12,20 @@ migrate`` and ``loaddata`` commands and settings from ``server_settings``.
 
 from __future__ import annotations
 
-import asyncio
 import io
 import os
 import subprocess
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
+import anyio
 import httpx
 import pytest
 
 import app.settings as app_settings
 from app.models import Product
 from asgi_cycle.core.asgi import get_asgi_application
-from asgi_cycle.db import adisconnect_all, connections
+from asgi_cycle.db import adisconnect_all
 from asgi_cycle.db.migrate import amigrate
 from asgi_cycle.db.models.fixtures import aload, read_fixture
 from asgi_cycle.test import AsyncClient, override_settings
@@ -52,30 +52,23 @@ async def client(tmp_path: Path, path_kind: str) -> AsyncIterator[AsyncClient]:
         try:
             async with AsyncClient(application, wsgi=path_kind == "wsgi") as http:
                 yield http
+                if path_kind == "wsgi":
+                    await _worker_exit(http)
         finally:
-            await _until_other_loops_idle()
             await adisconnect_all()
 
 
-async def _until_other_loops_idle(tries: int = 500) -> None:
-    """Wait until no other loop holding a pool is running (the shim's thread loops finish
-    a request just after the client has its response).
+async def _worker_exit(http: AsyncClient) -> None:
+    """End the shim's lifespan as a Gunicorn worker does when it exits.
 
-    ``adisconnect`` hands a pool on a running loop to that loop; if the loop stops
-    before it gets to it, the disconnect waits forever (a race in
-    ``DatabaseWrapper.adisconnect``, reported). Waiting here keeps the suite clear of it.
+    The shim runs its lifespan (and so the database pools it opened) on a loop of
+    its own; shutting it down from a worker thread lets that loop hand the test
+    loop's pools back here. Disconnecting from the test loop while the lifespan
+    loop still runs can wait forever (reported: ``DatabaseWrapper.adisconnect``
+    hands the pool to that loop, which may never run the disconnect).
     """
-    here = asyncio.get_running_loop()
-    for _ in range(tries):
-        busy = [
-            loop
-            for wrapper in connections.all(initialized_only=True)
-            for loop in wrapper.connected_loops()
-            if loop is not here and loop.is_running()
-        ]
-        if not busy:
-            return
-        await asyncio.sleep(0.01)
+    shim = http._transport.wsgi_app  # type: ignore[attr-defined]
+    await anyio.to_thread.run_sync(shim.shutdown)
 
 
 async def product_names() -> list[str]:

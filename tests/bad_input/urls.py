@@ -132,6 +132,13 @@ async def download(request: Any) -> FileResponse:
 STREAM_EVENTS = "BAD_INPUT_STREAM_EVENTS"
 
 
+def _record_closed() -> None:
+    events = os.environ.get(STREAM_EVENTS)
+    if events:
+        with Path(events).open("a") as file:
+            file.write(f"closed {os.getpid()}\n")
+
+
 async def endless_stream(request: Any) -> StreamingHttpResponse:
     """An endless stream that records, in a file, that it was closed (row 37)."""
 
@@ -141,10 +148,7 @@ async def endless_stream(request: Any) -> StreamingHttpResponse:
                 yield b"x" * 1024
                 await asyncio.sleep(0.01)
         finally:
-            events = os.environ.get(STREAM_EVENTS)
-            if events:
-                with Path(events).open("a") as file:
-                    file.write(f"closed {os.getpid()}\n")
+            _record_closed()
 
     return StreamingHttpResponse(chunks(), content_type="text/plain")
 
