@@ -1,4 +1,5 @@
-"""The TechEmpower app answers by the rules, through the ASGI app and the WSGI shim.
+"""The TechEmpower app answers by the rules, through the ASGI app and the WSGI shim
+(the database tests' WSGI twins run on a real Gunicorn in test_servers.py).
 
 The database is made the way the README says: `asgi-cycle migrate` and
 `python -m benchmarks.tfb.populate` with `ASGI_CYCLE_SETTINGS=benchmarks.tfb.settings`.
@@ -13,6 +14,7 @@ import sqlite3
 import subprocess
 import sys
 from collections import Counter
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
@@ -62,21 +64,39 @@ def stack(request: pytest.FixtureRequest) -> list[str]:
     return tfb_settings.MIDDLEWARE if request.param == "default" else settings_bare.MIDDLEWARE
 
 
-@pytest.fixture
-async def client(path_kind: str, stack: list[str], tfb_db: Path):
+@asynccontextmanager
+async def serve(stack: list[str], db_path: Path | None, wsgi: bool):
+    databases = {"default": {"URL": f"sqlite:///{db_path}"}} if db_path else {}
     with override_settings(
         INSTALLED_APPS=tfb_settings.INSTALLED_APPS,
         MIDDLEWARE=stack,
         ROOT_URLCONF=tfb_settings.ROOT_URLCONF,
         TEMPLATES=tfb_settings.TEMPLATES,
-        DATABASES={"default": {"URL": f"sqlite:///{tfb_db}"}},
+        DATABASES=databases,
     ):
-        app = get_asgi_application()
         try:
-            async with AsyncClient(app, wsgi=path_kind == "wsgi") as c:
+            async with AsyncClient(get_asgi_application(), wsgi=wsgi) as c:
                 yield c
         finally:
             await adisconnect_all()
+
+
+@pytest.fixture
+async def client(path_kind: str, stack: list[str]):
+    """The app through the ASGI path and through the WSGI shim, with no database."""
+    async with serve(stack, None, wsgi=path_kind == "wsgi") as c:
+        yield c
+
+
+@pytest.fixture
+async def db_client(stack: list[str], tfb_db: Path):
+    """The app through the ASGI path, for the tests that query the database.
+
+    Their WSGI twins run on a real Gunicorn in test_servers.py: closing the pools that
+    the shim's thread loops open, from a test's loop, can hang or race (reported).
+    """
+    async with serve(stack, tfb_db, wsgi=False) as c:
+        yield c
 
 
 async def get(client, url: str) -> tuple[int, dict[str, str], bytes]:
@@ -115,14 +135,14 @@ async def test_json(client):
     assert rules.check_json(*await get(client, "/json"), served=False) == []
 
 
-async def test_db(client):
-    status, headers, body = await get(client, "/db")
+async def test_db(db_client):
+    status, headers, body = await get(db_client, "/db")
     assert rules.check_db(status, headers, body, served=False) == []
 
 
-async def test_db_reads_the_stored_row(client, tfb_db: Path):
+async def test_db_reads_the_stored_row(db_client, tfb_db: Path):
     for _ in range(3):
-        world = json.loads((await client.get("/db")).content)
+        world = json.loads((await db_client.get("/db")).content)
         stored = read(tfb_db, "SELECT randomnumber FROM world WHERE id = ?", world["id"])
         assert stored == [(world["randomNumber"],)]
 
@@ -139,19 +159,19 @@ async def test_db_reads_the_stored_row(client, tfb_db: Path):
         ("?queries=501", 500),
     ],
 )
-async def test_queries_clamps_the_count(client, query: str, count: int):
-    status, headers, body = await get(client, f"/queries{query}")
+async def test_queries_clamps_the_count(db_client, query: str, count: int):
+    status, headers, body = await get(db_client, f"/queries{query}")
     assert rules.check_worlds(status, headers, body, count, served=False) == []
 
 
-async def test_fortunes(client):
-    status, headers, body = await get(client, "/fortunes")
+async def test_fortunes(db_client):
+    status, headers, body = await get(db_client, "/fortunes")
     assert rules.check_fortunes(status, headers, body, served=False) == []
     assert "&lt;script&gt;" in body.decode()
 
 
-async def test_updates_are_stored(client, tfb_db: Path):
-    status, headers, body = await get(client, "/updates?queries=20")
+async def test_updates_are_stored(db_client, tfb_db: Path):
+    status, headers, body = await get(db_client, "/updates?queries=20")
     assert rules.check_worlds(status, headers, body, 20, served=False) == []
     worlds = json.loads(body)
     seen = Counter(w["id"] for w in worlds)
@@ -162,8 +182,8 @@ async def test_updates_are_stored(client, tfb_db: Path):
 
 
 @pytest.mark.parametrize(("query", "count"), [("?queries=0", 1), ("?queries=501", 500)])
-async def test_updates_clamps_the_count(client, query: str, count: int):
-    status, headers, body = await get(client, f"/updates{query}")
+async def test_updates_clamps_the_count(db_client, query: str, count: int):
+    status, headers, body = await get(db_client, f"/updates{query}")
     assert rules.check_worlds(status, headers, body, count, served=False) == []
 
 
