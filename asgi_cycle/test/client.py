@@ -65,7 +65,7 @@ class _ThreadedWSGITransport(httpx.AsyncBaseTransport):
         return await anyio.to_thread.run_sync(call)
 
     async def aclose(self) -> None:
-        close = getattr(self.wsgi_app, "close", None)
+        close = getattr(self.wsgi_app, "shutdown", None)
         if close is not None:
             await anyio.to_thread.run_sync(close)
 
@@ -80,7 +80,7 @@ class _PerRequestWSGITransport(httpx.BaseTransport):
         return _send_wsgi(self.wsgi_app, request)
 
     def close(self) -> None:
-        close = getattr(self.wsgi_app, "close", None)
+        close = getattr(self.wsgi_app, "shutdown", None)
         if close is not None:
             close()
 

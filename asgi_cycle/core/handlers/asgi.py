@@ -339,9 +339,29 @@ async def send_response(
             content: bytes = response.content  # type: ignore[attr-defined]
             await send({"type": "http.response.body", "body": content})
         else:
-            await _stream(response, receive, send)
+            file = _zero_copy_file(response, scope)
+            if file is not None:
+                # The server sends the file itself (sendfile via wsgi.file_wrapper).
+                await send(
+                    {"type": "http.response.zerocopysend", "file": file, "offset": file.tell()}
+                )
+            else:
+                await _stream(response, receive, send)
     finally:
         await _close(response)
+
+
+def _zero_copy_file(response: HttpResponseBase, scope: Scope) -> Any:
+    """The file a FileResponse still streams unchanged, when the server can send it."""
+    file = getattr(response, "file_to_stream", None)
+    if file is None or "http.response.zerocopysend" not in (scope.get("extensions") or {}):
+        return None
+    try:
+        file.fileno()
+        file.tell()
+    except (AttributeError, OSError, ValueError):
+        return None  # BytesIO and friends have no descriptor to hand over
+    return file
 
 
 async def _stream(response: Any, receive: Receive, send: Send) -> None:
