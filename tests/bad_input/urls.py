@@ -24,6 +24,7 @@ from asgi_cycle.http import (
     StreamingHttpResponse,
 )
 from asgi_cycle.urls import path
+from asgi_cycle.utils.http import url_has_allowed_host_and_scheme
 from asgi_cycle.views.decorators.csrf import csrf_exempt
 from asgi_cycle.views.decorators.http import require_http_methods, require_POST
 
@@ -102,8 +103,17 @@ async def create_from_json(request: Any) -> JsonResponse:
 
 
 async def redirect_next(request: Any) -> HttpResponseRedirect:
-    """Redirect to the user-supplied ``next`` parameter (rows 21, 22)."""
+    """Redirect to the user-supplied ``next`` as it is (rows 21, 22: the response refuses
+    unsafe schemes itself)."""
     return HttpResponseRedirect(request.GET.get("next", "/"))
+
+
+async def safe_redirect_next(request: Any) -> HttpResponseRedirect:
+    """Redirect to ``next`` only if it stays on this site, else to ``/`` (row 22)."""
+    target = request.GET.get("next", "/")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = "/"
+    return HttpResponseRedirect(target)
 
 
 async def set_header(request: Any) -> HttpResponse:
@@ -165,6 +175,7 @@ urlpatterns = [
     path("bad/form/", create_from_form),
     path("bad/json/", create_from_json),
     path("bad/next/", redirect_next),
+    path("bad/safe-next/", safe_redirect_next),
     path("bad/header/", set_header),
     path("bad/cookie/", set_cookie),
     path("bad/download/", download),
