@@ -42,9 +42,23 @@ def prepare_sqlite(path: Path, seed: int = 1) -> str:
     return f"sqlite:///{path.resolve()}"
 
 
+async def _create_database(url: str) -> None:
+    import asyncpg
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    admin = await asyncpg.connect(parts._replace(path="/postgres").geturl())
+    try:
+        if not await admin.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name):
+            await admin.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await admin.close()
+
+
 async def _prepare_postgres(url: str, seed: int) -> None:
     import asyncpg
 
+    await _create_database(url)
     con = await asyncpg.connect(url)
     try:
         async with con.transaction():
@@ -57,7 +71,7 @@ async def _prepare_postgres(url: str, seed: int) -> None:
 
 
 def prepare_postgres(url: str, seed: int = 1) -> str:
-    """Create and fill the tables in a PostgreSQL database; return the URL."""
+    """Create the database of `url` when missing, then create and fill the tables."""
     asyncio.run(_prepare_postgres(url, seed))
     return url
 
@@ -68,7 +82,8 @@ def postgres_available(url: str) -> bool:
 
     async def probe() -> bool:
         try:
-            con = await asyncio.wait_for(asyncpg.connect(url), 2)
+            admin = urlsplit(url)._replace(path="/postgres").geturl()
+            con = await asyncio.wait_for(asyncpg.connect(admin), 2)
         except (TimeoutError, OSError, asyncpg.PostgresError):
             return False
         await con.close()

@@ -294,7 +294,8 @@ def chart(results: dict[str, Any], path: Path) -> None:
         xs = [n for n, _ in curve["points"]]
         axes[2].plot(xs, [kib / 1024 for _, kib in curve["points"]], marker="o", label=name)
     axes[2].set_title("worker RSS (MiB) vs requests served")
-    axes[2].legend(fontsize=8)
+    if results["memory"]:
+        axes[2].legend(fontsize=8)
     fig.tight_layout()
     fig.savefig(path, dpi=90)
     plt.close(fig)

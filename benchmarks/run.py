@@ -33,7 +33,8 @@ from benchmarks.validate import validate
 
 HERE = Path(__file__).resolve().parent
 WORKDIR = HERE / ".work"
-PG_URL = os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+# Its own database, so the suite never touches tables that tests use.
+PG_URL = os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/tfb")
 
 
 @dataclass(frozen=True)
@@ -211,6 +212,7 @@ def main(argv: list[str] | None = None) -> int:
     group.add_argument("--quick", action="store_true", help="under 5 minutes (default)")
     group.add_argument("--full", action="store_true", help="long runs, every test, PostgreSQL")
     parser.add_argument("--targets", help="comma-separated subset of: " + ",".join(BY_NAME))
+    parser.add_argument("--postgres", action="store_true", help="add the PostgreSQL pass")
     parser.add_argument("--no-memory", action="store_true")
     parser.add_argument("--no-inprocess", action="store_true")
     parser.add_argument("--output", default=str(HERE / "RESULTS.md"))
@@ -233,7 +235,7 @@ def main(argv: list[str] | None = None) -> int:
     failures: dict[str, list[str]] = {}
     load: dict[str, Any] = {}
     databases = {"sqlite": dataset.prepare_sqlite(WORKDIR / "tfb.sqlite3")}
-    if mode.postgres and dataset.postgres_available(PG_URL):
+    if (mode.postgres or args.postgres) and dataset.postgres_available(PG_URL):
         databases["postgresql"] = dataset.prepare_postgres(PG_URL)
     say(f"mode {mode.name}: {len(chosen)} targets, databases {', '.join(databases)}")
     for db, url in databases.items():
