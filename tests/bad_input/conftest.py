@@ -131,13 +131,19 @@ def server(request: pytest.FixtureRequest, server_env: dict[str, str]) -> Iterat
         yield running
 
 
+def server_products(server: Server) -> list[str]:
+    """The product names the server's database holds, in id order."""
+    listing = httpx.get(server.url + "/api/products/", timeout=10)
+    assert listing.status_code == 200
+    return [p["name"] for p in listing.json()["products"]]
+
+
 def assert_server_serves(server: Server) -> None:
-    """The server still answers a normal request, and no product was written."""
+    """The server still answers a normal request, and this test wrote no product."""
     response = httpx.get(server.url + HEALTH, timeout=10)
     assert response.status_code == 200
     assert response.json()["name"] == "Mechanical keyboard"
-    listing = httpx.get(server.url + "/api/products/", timeout=10)
-    assert [p["name"] for p in listing.json()["products"]] == DEMO
+    assert server_products(server) == server.products_before  # type: ignore[attr-defined]
 
 
 @pytest.fixture
@@ -147,13 +153,17 @@ def expects_server_error() -> bool:
 
 
 @pytest.fixture(autouse=True)
-def _no_traceback_in_server_output(request: pytest.FixtureRequest) -> Iterator[None]:
-    """A server test must not make the server log a traceback (unless it expects one)."""
+def _server_snapshot(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Note the server's products before a server test; afterwards, fail on a traceback
+    the test made the server log (unless it expects one)."""
     if "server" not in request.fixturenames:
         yield
         return
     running: Server = request.getfixturevalue("server")
     start = len(running.output())
+    # The server is shared: compare with what this test found, so that one failure
+    # that did write is reported once, not by every later test.
+    running.products_before = server_products(running)  # type: ignore[attr-defined]
     yield
     if "expects_server_error" not in request.fixturenames:
         assert "Traceback" not in running.output()[start:]
