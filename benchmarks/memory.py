@@ -1,13 +1,15 @@
 """Memory: the worker's RSS sampled while a fresh server takes a mixed load.
 
 The load cycles through /plaintext, /json, /db and /fortunes (`mixed.lua`), in
-steps of wrk runs, until `total` requests have been served; the worker's RSS is
-read from /proc after each step, giving a curve of (requests served, KiB).
+steps of wrk runs, until `total` requests have been served or the time cap is
+reached (a slow target then reports fewer requests); the worker's RSS is read
+from /proc after each step, giving a curve of (requests served, KiB).
 """
 
 from __future__ import annotations
 
 import subprocess
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,15 +42,22 @@ class Curve:
 
 
 def curve(
-    target: Target, database_url: str, workdir: Path, total: int, step_seconds: float
+    target: Target,
+    database_url: str,
+    workdir: Path,
+    total: int,
+    step_seconds: float,
+    max_seconds: float,
 ) -> Curve:
-    """Serve `total` mixed requests from a fresh server; sample RSS after each step."""
+    """Serve `total` mixed requests (or load for `max_seconds`, whichever ends first)
+    from a fresh server; sample RSS after each step."""
     server = procs.start(target, database_url, workdir)
     result = Curve(target.name)
+    deadline = time.monotonic() + max_seconds
     try:
         result.points.append((0, server.rss_kib()))
         served = 0
-        while served < total:
+        while served < total and time.monotonic() < deadline:
             command = wrk_command(server.base_url + "/", step_seconds, 64)
             command[-1:-1] = ["-s", str(SCRIPT)]
             out = subprocess.run(

@@ -22,7 +22,7 @@ import os
 import subprocess
 import sys
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -50,11 +50,12 @@ class Mode:
     inprocess_repeats: int
     memory_requests: int
     memory_step: float
+    memory_cap: float  # seconds of load at most per memory curve
     postgres: bool
 
 
 # Quick: short windows, two rounds, the four tests the targets name; under 5 minutes.
-QUICK = Mode("quick", 2, 1, 1, ("plaintext", "json", "db", "fortunes"), 0.1, 7, 1500, 1, False)
+QUICK = Mode("quick", 2, 1, 1, ("plaintext", "json", "db", "fortunes"), 0.1, 7, 1500, 1, 12, False)
 FULL = Mode(
     "full",
     3,
@@ -65,6 +66,7 @@ FULL = Mode(
     9,
     100_000,
     5,
+    600,
     True,
 )
 PATHS = {"queries": "/queries?queries=20", "updates": "/updates?queries=20"}
@@ -213,11 +215,16 @@ def main(argv: list[str] | None = None) -> int:
     group.add_argument("--full", action="store_true", help="long runs, every test, PostgreSQL")
     parser.add_argument("--targets", help="comma-separated subset of: " + ",".join(BY_NAME))
     parser.add_argument("--postgres", action="store_true", help="add the PostgreSQL pass")
+    parser.add_argument("--rounds", type=int, help="override the mode's rounds")
+    parser.add_argument("--seconds", type=float, help="override the mode's wrk window")
     parser.add_argument("--no-memory", action="store_true")
     parser.add_argument("--no-inprocess", action="store_true")
     parser.add_argument("--output", default=str(HERE / "RESULTS.md"))
     args = parser.parse_args(argv)
     mode = FULL if args.full else QUICK
+    if args.rounds or args.seconds:
+        rounds, seconds = args.rounds or mode.rounds, args.seconds or mode.seconds
+        mode = replace(mode, rounds=rounds, seconds=seconds)
     chosen = [BY_NAME[n] for n in args.targets.split(",")] if args.targets else list(TARGETS)
     say = Progress()
     WORKDIR.mkdir(exist_ok=True)
@@ -256,7 +263,12 @@ def main(argv: list[str] | None = None) -> int:
             if name in failures or name not in {t.name for t in chosen}:
                 continue
             found = memory.curve(
-                BY_NAME[name], sqlite_url, WORKDIR, mode.memory_requests, mode.memory_step
+                BY_NAME[name],
+                sqlite_url,
+                WORKDIR,
+                mode.memory_requests,
+                mode.memory_step,
+                mode.memory_cap,
             )
             curves[name] = {"points": found.points, "errors": found.errors}
             say(
