@@ -7,8 +7,9 @@ from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlsplit
 
+from asgi_cycle.conf import settings
 from asgi_cycle.core.exceptions import DisallowedRedirect
-from asgi_cycle.core.serializers.json import DjangoJSONEncoder
+from asgi_cycle.core.serializers.json import DjangoJSONEncoder, dumps
 from asgi_cycle.http.response import HttpResponse
 from asgi_cycle.utils.encoding import iri_to_uri
 from asgi_cycle.utils.http import MAX_URL_LENGTH
@@ -127,9 +128,6 @@ class HttpResponseServerError(HttpResponse):
     status_code = 500
 
 
-_DEFAULT_ENCODER = DjangoJSONEncoder()
-
-
 class JsonResponse(HttpResponse):
     """A JSON body; with ``safe=True`` (default) only a dict may be serialised."""
 
@@ -146,12 +144,17 @@ class JsonResponse(HttpResponse):
                 "In order to allow non-dict objects to be serialized set the "
                 "safe parameter to False."
             )
-        kwargs.setdefault("content_type", "application/json")
         if encoder is DjangoJSONEncoder and not json_dumps_params:
-            # One shared encoder instead of a new one per response (json.dumps with cls=).
-            content = _DEFAULT_ENCODER.encode(data)
+            content = dumps(data)  # the C encoder built once, not per response
         else:
             content = json.dumps(data, cls=encoder, **(json_dumps_params or {}))
+        if not kwargs:
+            # application/json names no charset: the text is encoded in DEFAULT_CHARSET.
+            super().__init__(
+                content.encode(settings.DEFAULT_CHARSET), content_type="application/json"
+            )
+            return
+        kwargs.setdefault("content_type", "application/json")
         super().__init__(content=content, **kwargs)
 
 

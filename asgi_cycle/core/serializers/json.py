@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime
 import decimal
 import json
+import json.encoder
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 
@@ -53,4 +55,37 @@ class DjangoJSONEncoder(json.JSONEncoder):
         return super().default(o)
 
 
-__all__ = ["DjangoJSONEncoder", "duration_iso_string"]
+_ENCODER = DjangoJSONEncoder()
+_c_make_encoder: Any = getattr(json.encoder, "c_make_encoder", None)
+# json.dumps builds a C encoder (and a dict for the cycle check) on every call; this one
+# is built once, without the check. It keeps no state, so threads may share it.
+_c_encode: Callable[[Any, int], Any] | None = (
+    _c_make_encoder(
+        None,  # no circular-reference markers: a cycle recurses (see dumps)
+        _ENCODER.default,
+        json.encoder.encode_basestring_ascii,
+        None,  # indent
+        _ENCODER.key_separator,
+        _ENCODER.item_separator,
+        False,  # sort_keys
+        False,  # skipkeys
+        True,  # allow_nan
+    )
+    if _c_make_encoder is not None
+    else None
+)
+
+
+def dumps(data: Any) -> str:
+    """``json.dumps(data, cls=DjangoJSONEncoder)``, the same text and errors, but faster."""
+    if _c_encode is None:
+        return _ENCODER.encode(data)
+    try:
+        return "".join(_c_encode(data, 0))
+    except RecursionError:
+        # A reference cycle (or very deep data): the checking encoder raises what
+        # json.dumps raises ("Circular reference detected", or RecursionError).
+        return _ENCODER.encode(data)
+
+
+__all__ = ["DjangoJSONEncoder", "dumps", "duration_iso_string"]
