@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any
 
+from asgi_cycle.core.signals import setting_changed
 from asgi_cycle.utils.http import is_same_domain
 
 # A DNS name or a bracketed IPv6 literal, then an optional port (Django's grammar).
@@ -40,4 +42,35 @@ def validate_host(host: str, allowed_hosts: Iterable[str]) -> bool:
     return any(pattern == "*" or is_same_domain(host, pattern) for pattern in allowed_hosts)
 
 
-__all__ = ["DEBUG_ALLOWED_HOSTS", "split_domain_port", "validate_host"]
+#: Raw Host value -> the ALLOWED_HOSTS object it passed against. A request's Host is
+#: almost always one of a few names, so the regex and the pattern walk run once per name.
+_ACCEPTED: dict[str, object] = {}
+_ACCEPTED_MAX = 256
+
+
+def is_accepted(host: str, allowed_hosts: object) -> bool:
+    """Whether ``host`` already passed against this very ``allowed_hosts`` object."""
+    return _ACCEPTED.get(host) is allowed_hosts
+
+
+def remember_accepted(host: str, allowed_hosts: object) -> None:
+    """Record that ``host`` passed (the table is emptied when full: Host is client input)."""
+    if len(_ACCEPTED) >= _ACCEPTED_MAX:
+        _ACCEPTED.clear()
+    _ACCEPTED[host] = allowed_hosts
+
+
+def _forget_accepted(*, setting: str, **kwargs: Any) -> None:
+    if setting in ("ALLOWED_HOSTS", "DEBUG"):
+        _ACCEPTED.clear()
+
+
+setting_changed.connect(_forget_accepted)
+
+__all__ = [
+    "DEBUG_ALLOWED_HOSTS",
+    "is_accepted",
+    "remember_accepted",
+    "split_domain_port",
+    "validate_host",
+]

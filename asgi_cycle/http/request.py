@@ -26,7 +26,13 @@ from asgi_cycle.core.exceptions import (
     RequestDataTooBig,
     SuspiciousOperation,
 )
-from asgi_cycle.http._hosts import DEBUG_ALLOWED_HOSTS, split_domain_port, validate_host
+from asgi_cycle.http._hosts import (
+    DEBUG_ALLOWED_HOSTS,
+    is_accepted,
+    remember_accepted,
+    split_domain_port,
+    validate_host,
+)
 from asgi_cycle.http._meta import GuardedMeta, add_headers
 from asgi_cycle.http.cookie import parse_cookie
 from asgi_cycle.http.headers import HttpHeaders, MediaType, parse_accept_header
@@ -184,8 +190,11 @@ class HttpRequest:
         allowed_hosts: Any = settings.ALLOWED_HOSTS
         if settings.DEBUG and not allowed_hosts:
             allowed_hosts = DEBUG_ALLOWED_HOSTS
+        if is_accepted(host, allowed_hosts):
+            return host
         domain, _port = split_domain_port(host)
         if domain and validate_host(domain, allowed_hosts):
+            remember_accepted(host, allowed_hosts)
             return host
         message = f"Invalid HTTP_HOST header: {host!r}."
         if domain:
@@ -461,6 +470,23 @@ class ASGIRequest(HttpRequest):
 
     def _get_scheme(self) -> str:
         return str(self.scope.get("scheme") or "http")
+
+    def _get_raw_host(self) -> str:
+        # get_host() runs on every request (CommonMiddleware): read the one Host header
+        # from the scope rather than build all of META. Anything unusual (no Host, two,
+        # one over the length cap, X-Forwarded-Host in use) takes META's path.
+        if "META" not in self.__dict__ and not settings.USE_X_FORWARDED_HOST:
+            found: bytes | None = None
+            for name, value in self.scope.get("headers", ()):
+                if len(name) == 4 and name.lower() == b"host":
+                    if found is not None:
+                        break
+                    found = value
+            else:
+                cap = settings.CYCLE_MAX_HEADER_VALUE
+                if found is not None and (cap is None or len(found) <= cap):
+                    return found.decode("latin-1")
+        return super()._get_raw_host()
 
     def _query_string(self) -> str:
         raw = self.scope.get("query_string", b"")

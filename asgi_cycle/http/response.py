@@ -27,7 +27,12 @@ from typing import Any
 
 from asgi_cycle.conf import settings
 from asgi_cycle.core import signing
-from asgi_cycle.http.response_headers import BadHeaderError, ResponseHeaders
+from asgi_cycle.http.response_headers import (
+    BadHeaderError,
+    PreparedHeader,
+    ResponseHeaders,
+    prepare_header,
+)
 from asgi_cycle.utils.http import http_date
 
 _CHARSET_FROM_CONTENT_TYPE = re.compile(r";\s*charset=(?P<charset>[^\s;]+)", re.IGNORECASE)
@@ -45,6 +50,18 @@ def _default_content_type(charset: str) -> str:
 def _charset_from_content_type(content_type: str) -> str | None:
     matched = _CHARSET_FROM_CONTENT_TYPE.search(content_type)
     return matched["charset"].replace('"', "") if matched else None
+
+
+#: Content-Type value -> its validated header: a handful of values serve every response.
+_CONTENT_TYPES: dict[str, PreparedHeader] = {}
+_CONTENT_TYPES_MAX = 64
+
+
+def _content_type_header(content_type: str) -> PreparedHeader | None:
+    prepared = _CONTENT_TYPES.get(content_type)
+    if prepared is None and type(content_type) is str and len(_CONTENT_TYPES) < _CONTENT_TYPES_MAX:
+        prepared = _CONTENT_TYPES[content_type] = prepare_header("Content-Type", content_type)
+    return prepared
 
 
 def _latin1(text: str) -> bool:
@@ -75,12 +92,16 @@ class HttpResponseBase:
         charset: str | None = None,
         headers: Any = None,
     ) -> None:
-        self.headers = ResponseHeaders(headers)
+        self.headers = response_headers = ResponseHeaders(headers)
         self._charset = charset
-        if headers is None or "Content-Type" not in self.headers:
+        if headers is None or "Content-Type" not in response_headers:
             if content_type is None:
                 content_type = _default_content_type(charset or settings.DEFAULT_CHARSET)
-            self.headers["Content-Type"] = content_type
+            prepared = _content_type_header(content_type)
+            if prepared is not None:
+                response_headers.put(prepared)
+            else:
+                response_headers["Content-Type"] = content_type
         elif content_type:
             raise ValueError(
                 "'headers' must not contain 'Content-Type' when the "
@@ -348,9 +369,21 @@ class HttpResponse(HttpResponseBase):
 
     streaming = False
 
+    #: Whether the class keeps HttpResponse's content setter (bytes may then skip it).
+    _plain_content = True
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._plain_content = (
+            cls.content is HttpResponse.content and cls._set_content is HttpResponse._set_content
+        )
+
     def __init__(self, content: Any = b"", *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.content = content
+        if type(content) is bytes and self._plain_content:
+            self._container = [content]  # the common case, without the property
+        else:
+            self.content = content
 
     def __repr__(self) -> str:
         content_type = self.headers.get("Content-Type", "")

@@ -6,6 +6,10 @@ CR/LF or other control characters but TAB (``BadHeaderError``, BAD_INPUT
 21/23: a server would split the response or refuse it), latin-1 or else
 MIME-encoded as Django does. The lower-cased latin-1 ``(name, value)`` pair
 is stored next to it, so serialising the headers for ASGI is a list copy.
+
+Headers set on every response with the same value (``X-Frame-Options: DENY``,
+``Content-Type: text/plain``) are validated once with ``prepare_header`` and
+then stored with ``put`` / ``put_default``: no check and no encoding per response.
 """
 
 from __future__ import annotations
@@ -29,6 +33,11 @@ _FORBIDDEN_IN_VALUES = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 #: the cap keeps a name built from client input from growing it without bound.
 _CHECKED_NAMES: dict[str, str] = {}
 _CHECKED_NAMES_MAX = 1024
+
+#: What the store keeps per header: (name as given, value, lower-cased latin-1 ASGI pair).
+HeaderEntry = tuple[str, str, tuple[bytes, bytes]]
+#: A header validated ahead of time: (lower-cased name, entry).
+PreparedHeader = tuple[str, HeaderEntry]
 
 
 def _to_header_text(value: Any, charset: str, mime_encode: bool) -> str:
@@ -70,7 +79,7 @@ class ResponseHeaders(MutableMapping[str, str]):
 
     def __init__(self, data: Mapping[str, Any] | None = None) -> None:
         # lower-cased name -> (name as given, value, ASGI pair)
-        self._store: dict[str, tuple[str, str, tuple[bytes, bytes]]] = {}
+        self._store: dict[str, HeaderEntry] = {}
         if data:
             for header, value in data.items():
                 self[header] = value
@@ -93,6 +102,14 @@ class ResponseHeaders(MutableMapping[str, str]):
             text = _to_header_text(value, "latin-1", mime_encode=True)
         self._store[lower] = (name, text, (lower.encode("ascii"), text.encode("latin-1")))
 
+    def put(self, prepared: PreparedHeader) -> None:
+        """Set a header validated by ``prepare_header``."""
+        self._store[prepared[0]] = prepared[1]
+
+    def put_default(self, prepared: PreparedHeader) -> None:
+        """Set a header validated by ``prepare_header`` unless that header is set."""
+        self._store.setdefault(prepared[0], prepared[1])
+
     def __getitem__(self, key: str) -> str:
         return self._store[key.lower()][1]
 
@@ -100,6 +117,9 @@ class ResponseHeaders(MutableMapping[str, str]):
         del self._store[key.lower()]
 
     def __contains__(self, key: object) -> bool:
+        if type(key) is str:
+            # A name set before is lower-cased by a dict look-up instead of lower().
+            return (_CHECKED_NAMES.get(key) or key.lower()) in self._store
         return isinstance(key, str) and key.lower() in self._store
 
     def __iter__(self) -> Iterator[str]:
@@ -149,4 +169,25 @@ class ResponseHeaders(MutableMapping[str, str]):
         return lower_name in self._store
 
 
-__all__ = ["BadHeaderError", "ResponseHeaders"]
+def prepare_header(name: str, value: Any) -> PreparedHeader:
+    """Validate and encode a header once, for ``ResponseHeaders.put`` on many responses."""
+    headers = ResponseHeaders()
+    headers[name] = value
+    ((lower, entry),) = headers._store.items()
+    return lower, entry
+
+
+def content_length_header(length: int) -> PreparedHeader:
+    """``Content-Length: length`` (digits need no validation)."""
+    text = str(length)
+    return "content-length", ("Content-Length", text, (b"content-length", text.encode("ascii")))
+
+
+__all__ = [
+    "BadHeaderError",
+    "HeaderEntry",
+    "PreparedHeader",
+    "ResponseHeaders",
+    "content_length_header",
+    "prepare_header",
+]

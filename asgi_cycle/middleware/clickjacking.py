@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from asgi_cycle.conf import settings
+from asgi_cycle.http.response_headers import PreparedHeader, ResponseHeaders, prepare_header
 from asgi_cycle.utils.deprecation import GetResponse, MiddlewareMixin
 
 if TYPE_CHECKING:
@@ -23,16 +24,25 @@ class XFrameOptionsMiddleware(MiddlewareMixin):
     def __init__(self, get_response: GetResponse) -> None:
         super().__init__(get_response)
         self.default_value = str(getattr(settings, "X_FRAME_OPTIONS", "DENY")).upper()
+        # Validated once, unless a subclass chooses the value per request.
+        self._prepared: PreparedHeader | None = None
+        if type(self).get_xframe_options_value is XFrameOptionsMiddleware.get_xframe_options_value:
+            self._prepared = prepare_header("X-Frame-Options", self.default_value)
 
     def process_response(
         self, request: HttpRequest, response: HttpResponseBase
     ) -> HttpResponseBase:
         """Add the header unless present or the response is exempt."""
-        if "X-Frame-Options" in response.headers:
+        headers = response.headers
+        if "X-Frame-Options" in headers:
             return response
         if getattr(response, "xframe_options_exempt", False):
             return response
-        response.headers["X-Frame-Options"] = self.get_xframe_options_value(request, response)
+        prepared = self._prepared
+        if prepared is not None and type(headers) is ResponseHeaders:
+            headers.put(prepared)
+        else:
+            headers["X-Frame-Options"] = self.get_xframe_options_value(request, response)
         return response
 
     def get_xframe_options_value(self, request: HttpRequest, response: HttpResponseBase) -> str:

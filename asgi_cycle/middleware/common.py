@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from asgi_cycle.conf import settings
 from asgi_cycle.core.exceptions import PermissionDenied
+from asgi_cycle.http.response_headers import ResponseHeaders, content_length_header
 from asgi_cycle.utils.deprecation import GetResponse, MiddlewareMixin
 from asgi_cycle.utils.http import escape_leading_slashes
 
@@ -112,8 +113,13 @@ class CommonMiddleware(MiddlewareMixin):
             location = self.get_full_path_with_slash(request)
             if request.method not in _BODY_METHODS:
                 return self.response_redirect_class(location)  # type: ignore[no-any-return]
-        if not response.streaming and "Content-Length" not in response.headers:
-            response.headers["Content-Length"] = str(len(response.content))  # type: ignore[attr-defined]
+        headers = response.headers
+        if not response.streaming and "Content-Length" not in headers:
+            length = len(response.content)  # type: ignore[attr-defined]
+            if type(headers) is ResponseHeaders:
+                headers.put(content_length_header(length))
+            else:
+                headers["Content-Length"] = str(length)
         return response
 
 

@@ -10,6 +10,7 @@ import re
 from typing import TYPE_CHECKING
 
 from asgi_cycle.conf import settings
+from asgi_cycle.http.response_headers import PreparedHeader, ResponseHeaders, prepare_header
 from asgi_cycle.utils.deprecation import GetResponse, MiddlewareMixin
 
 if TYPE_CHECKING:
@@ -45,6 +46,15 @@ class SecurityMiddleware(MiddlewareMixin):
             if self.sts_preload:
                 sts += "; preload"
             self.sts_header = sts
+        # The headers every response gets, in order, validated and encoded once.
+        constant = [
+            ("X-Content-Type-Options", "nosniff" if self.content_type_nosniff else None),
+            ("Referrer-Policy", self.referrer_policy),
+            ("Cross-Origin-Opener-Policy", self.cross_origin_opener_policy),
+        ]
+        self._constant_headers: list[PreparedHeader] = [
+            prepare_header(name, value) for name, value in constant if value
+        ]
 
     def process_request(self, request: HttpRequest) -> HttpResponseBase | None:
         """Redirect plain-HTTP requests to HTTPS when SECURE_SSL_REDIRECT is on."""
@@ -66,6 +76,10 @@ class SecurityMiddleware(MiddlewareMixin):
         if self.sts_header is not None and request.is_secure():
             if "Strict-Transport-Security" not in headers:
                 headers["Strict-Transport-Security"] = self.sts_header
+        if type(headers) is ResponseHeaders:
+            for prepared in self._constant_headers:
+                headers.put_default(prepared)
+            return response
         if self.content_type_nosniff and "X-Content-Type-Options" not in headers:
             headers["X-Content-Type-Options"] = "nosniff"
         if self.referrer_policy and "Referrer-Policy" not in headers:

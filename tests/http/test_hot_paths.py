@@ -1,0 +1,141 @@
+"""The per-request shortcuts give the answers of the long way round.
+
+``get_host()`` reads the Host header from the scope (META stays unbuilt) and
+remembers hosts that passed; headers set on every response are validated once.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from asgi_cycle.conf import settings
+from asgi_cycle.core.exceptions import BadRequest, DisallowedHost
+from asgi_cycle.http import HttpResponse, HttpResponseNotModified
+from asgi_cycle.http.response_headers import (
+    BadHeaderError,
+    ResponseHeaders,
+    content_length_header,
+    prepare_header,
+)
+from asgi_cycle.test.utils import override_settings
+
+from .helpers import request
+
+# -- get_host without META ---------------------------------------------------------
+
+
+def test_get_host_does_not_build_meta():
+    req = request(host=b"testserver:8000")
+    assert req.get_host() == "testserver:8000"
+    assert "META" not in req.__dict__
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        [(b"host", b"testserver")],
+        [(b"Host", b"testserver")],
+        [(b"user-agent", b"x"), (b"host", b"localhost:81"), (b"accept", b"*/*")],
+        [(b"host", b"testserver"), (b"host", b"localhost")],
+        [(b"host", b"testserver"), (b"Host", b"localhost")],
+        [(b"host", b"evil.example")],
+        [],
+    ],
+)
+def test_get_host_agrees_with_meta(headers):
+    fast = request(host=None, headers=headers)
+    slow = request(host=None, headers=headers)
+    slow.META  # noqa: B018 - build META first: get_host() then reads it
+    outcomes = []
+    for req in (fast, slow):
+        try:
+            outcomes.append(req.get_host())
+        except DisallowedHost as exc:
+            outcomes.append(f"refused: {exc}")
+    assert outcomes[0] == outcomes[1]
+
+
+def test_a_host_over_the_header_cap_is_a_bad_request():
+    with override_settings(CYCLE_MAX_HEADER_VALUE=20, ALLOWED_HOSTS=["*"]):
+        with pytest.raises(BadRequest):
+            request(host=b"a" * 30 + b".com").get_host()
+
+
+def test_a_meta_change_is_seen_by_get_host():
+    req = request(host=b"testserver")
+    req.META["HTTP_HOST"] = "localhost"
+    assert req.get_host() == "localhost"
+
+
+def test_an_accepted_host_is_refused_once_allowed_hosts_changes():
+    with override_settings(ALLOWED_HOSTS=["a.example"]):
+        assert request(host=b"a.example").get_host() == "a.example"
+        with override_settings(ALLOWED_HOSTS=["b.example"]):
+            with pytest.raises(DisallowedHost):
+                request(host=b"a.example").get_host()
+        assert request(host=b"a.example").get_host() == "a.example"
+
+
+def test_an_allowed_hosts_assigned_directly_is_honoured():
+    with override_settings(ALLOWED_HOSTS=["a.example"]):
+        assert request(host=b"a.example").get_host() == "a.example"
+        settings.ALLOWED_HOSTS = ["b.example"]  # no setting_changed signal
+        with pytest.raises(DisallowedHost):
+            request(host=b"a.example").get_host()
+
+
+def test_many_distinct_hosts_keep_working():
+    with override_settings(ALLOWED_HOSTS=[".example"]):
+        for number in range(600):
+            host = f"h{number}.example"
+            assert request(host=host.encode()).get_host() == host
+        with pytest.raises(DisallowedHost):
+            request(host=b"other.test").get_host()
+
+
+# -- headers prepared once -----------------------------------------------------------
+
+
+def test_a_prepared_header_reads_like_one_set_by_item():
+    by_item = ResponseHeaders()
+    by_item["X-Frame-Options"] = "DENY"
+    prepared = ResponseHeaders()
+    prepared.put(prepare_header("X-Frame-Options", "DENY"))
+    assert prepared == by_item
+    assert prepared.raw() == by_item.raw() == [(b"x-frame-options", b"DENY")]
+    assert list(prepared) == ["X-Frame-Options"]
+    assert prepared["x-frame-options"] == "DENY"
+
+
+def test_put_default_keeps_a_value_already_set():
+    headers = ResponseHeaders({"Referrer-Policy": "no-referrer"})
+    headers.put_default(prepare_header("referrer-policy", "same-origin"))
+    headers.put_default(prepare_header("X-Content-Type-Options", "nosniff"))
+    assert dict(headers) == {"Referrer-Policy": "no-referrer", "X-Content-Type-Options": "nosniff"}
+
+
+@pytest.mark.parametrize(("name", "value"), [("X-Bad", "a\r\nb"), ("Bad Name", "v")])
+def test_prepare_header_validates(name, value):
+    with pytest.raises(BadHeaderError):
+        prepare_header(name, value)
+
+
+def test_content_length_header():
+    headers = ResponseHeaders()
+    headers.put(content_length_header(1234))
+    assert headers["content-length"] == "1234"
+    assert headers.raw() == [(b"content-length", b"1234")]
+
+
+def test_content_types_are_validated_as_before():
+    with pytest.raises(BadHeaderError):
+        HttpResponse(b"", content_type="text/plain\r\nX-Injected: 1")
+    response = HttpResponse(b"x", content_type="text/plain; charset=latin-1")
+    assert response.charset == "latin-1"
+    assert response["Content-Type"] == "text/plain; charset=latin-1"
+
+
+def test_bytes_content_still_goes_through_a_subclass_setter():
+    with pytest.raises(AttributeError):
+        HttpResponseNotModified(b"body")
+    assert HttpResponse(b"body").content == b"body"
