@@ -262,6 +262,11 @@ def markdown(results: dict[str, Any], chart_name: str) -> str:
         "",
     ]
     out += [f"  - {name}: `{cmd}`" for name, cmd in meta["server_commands"].items()]
+    if not meta["versions"]["django"].startswith("6"):
+        out.append(
+            f"- The Django peer runs Django {meta['versions']['django']}: Django 6 needs "
+            f"Python ≥ 3.12 and this run used Python {meta['python']}."
+        )
     out += ["", "## Versions", "", f"- Python {meta['python']}, {meta['wrk']}"]
     out += [f"- {name} {version}" for name, version in meta["versions"].items()]
     return "\n".join(out) + "\n"
