@@ -57,6 +57,8 @@ async def echo(request: Any) -> JsonResponse:
             "forwarded_proto": request.headers.get("X-Forwarded-Proto"),
             "secure": request.is_secure(),
             "accept_language": len(request.headers.get("Accept-Language", "")),
+            "preferred": request.get_preferred_type(["text/html", "application/json"]),
+            "cookies": len(request.COOKIES),
         }
     )
 
