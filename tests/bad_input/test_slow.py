@@ -14,7 +14,7 @@ import io
 import os
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, MutableMapping
 from pathlib import Path
 from typing import Any
 
@@ -101,7 +101,7 @@ async def test_row_35_slow_body_is_408_in_process(client: AsyncClient) -> None:
     ``client_body_timeout``. ASGI only in process: under WSGI the server reads
     the body, and its own timeout applies (see the gunicorn case below).
     """
-    sent: list[dict[str, Any]] = []
+    sent: list[MutableMapping[str, Any]] = []
 
     async def receive() -> dict[str, Any]:
         if not sent and not getattr(receive, "started", False):
@@ -110,7 +110,7 @@ async def test_row_35_slow_body_is_408_in_process(client: AsyncClient) -> None:
         await anyio.sleep(3600)
         raise AssertionError("the timeout should have fired")
 
-    async def send(message: dict[str, Any]) -> None:
+    async def send(message: MutableMapping[str, Any]) -> None:
         sent.append(message)
 
     with override_settings(CYCLE_BODY_TIMEOUT=0.3), anyio.fail_after(10):
@@ -189,12 +189,12 @@ async def test_row_36_disconnect_mid_body_asgi(client: AsyncClient) -> None:
             {"type": "http.disconnect"},
         ]
     )
-    sent: list[dict[str, Any]] = []
+    sent: list[MutableMapping[str, Any]] = []
 
     async def receive() -> Any:
         return next(messages)
 
-    async def send(message: dict[str, Any]) -> None:
+    async def send(message: MutableMapping[str, Any]) -> None:
         sent.append(message)
 
     with anyio.fail_after(10):
@@ -278,7 +278,7 @@ async def test_row_37_disconnect_mid_stream_asgi(
         await gone.wait()
         return {"type": "http.disconnect"}
 
-    async def send(message: dict[str, Any]) -> None:
+    async def send(message: MutableMapping[str, Any]) -> None:
         if message["type"] == "http.response.body":
             chunks.append(message["body"])
             if len(chunks) == 3:
