@@ -21,8 +21,9 @@ Theory of operation:
   ``_reject`` that writes a log file, say) sets ``nonblocking_hooks = False``.
 - Which hooks exist is looked up once, at construction, not per request.
 - ``_fused_acall`` gives the onion builder ``__acall__`` and the layer's
-  exception-to-response wrapper as one coroutine (a frame fewer per layer), for
-  classes that do not override ``__call__`` or ``__acall__``.
+  exception-to-response wrapper as one coroutine, and neighbouring layers with
+  inline hooks as one loop (see ``asgi_cycle.utils._fused``), for classes that
+  do not override ``__call__`` or ``__acall__``.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
+from asgi_cycle.utils._fused import flatten, fuse_layer
 from asgi_cycle.utils.asyncio import is_async_callable, markcoroutinefunction, sync_to_async
 
 if TYPE_CHECKING:
@@ -38,6 +40,7 @@ if TYPE_CHECKING:
 GetResponse = Callable[["HttpRequest"], Any]
 _AsyncHook = Callable[..., Awaitable[Any]]
 _OnException = Callable[["HttpRequest", Exception], Awaitable["HttpResponseBase"]]
+_Handler = Callable[["HttpRequest"], Awaitable["HttpResponseBase"]]
 
 
 class MiddlewareMixin:
@@ -103,9 +106,7 @@ class MiddlewareMixin:
             response = self._response_hook(request, response)
         return response  # type: ignore[no-any-return]
 
-    def _fused_acall(
-        self, on_exception: _OnException
-    ) -> Callable[[HttpRequest], Awaitable[HttpResponseBase]] | None:
+    def _fused_acall(self, on_exception: _OnException) -> _Handler | None:
         """``__acall__`` whose exceptions become ``on_exception``'s response, in one coroutine.
 
         None when this instance runs sync, or its class overrides ``__call__`` or
@@ -118,29 +119,19 @@ class MiddlewareMixin:
             or cls.__acall__ is not MiddlewareMixin.__acall__
         ):
             return None
-        get_response = self.get_response
-        arequest_hook = self._arequest_hook
-        request_hook = self._request_hook if arequest_hook is None else None
-        aresponse_hook = self._aresponse_hook
-        response_hook = self._response_hook if aresponse_hook is None else None
-
-        async def fused(request: HttpRequest) -> HttpResponseBase:
-            try:
-                response = None
-                if request_hook is not None:
-                    response = request_hook(request)
-                elif arequest_hook is not None:
-                    response = await arequest_hook(request)
-                response = response or await get_response(request)
-                if response_hook is not None:
-                    response = response_hook(request, response)
-                elif aresponse_hook is not None:
-                    response = await aresponse_hook(request, response)
-                return response  # type: ignore[no-any-return]
-            except Exception as exc:
-                return await on_exception(request, exc)
-
-        return fused
+        arequest_hook, aresponse_hook = self._arequest_hook, self._aresponse_hook
+        if arequest_hook is None and aresponse_hook is None:
+            # Hooks called inline (or none): one loop for this and the layers below.
+            layer = (self._request_hook, self._response_hook)
+            return flatten(layer, self.get_response, on_exception)
+        return fuse_layer(
+            self.get_response,
+            self._request_hook if arequest_hook is None else None,
+            arequest_hook,
+            self._response_hook if aresponse_hook is None else None,
+            aresponse_hook,
+            on_exception,
+        )
 
 
 __all__ = ["MiddlewareMixin"]

@@ -150,3 +150,96 @@ async def test_a_falsy_process_request_result_lets_the_view_answer():
     response = await get(["Falsy"])
     assert response.text == "hello"
     assert seen == ["falsy in"]
+
+
+# -- a run of inline-hook layers is one loop: the same events as nested layers ----------
+
+
+class Scripted(MiddlewareMixin):
+    """Logs its hooks; the query string says which layer fails or answers, and where."""
+
+    nonblocking_hooks = True
+    index = -1
+
+    def process_request(self, request: Any) -> Any:
+        seen.append(("req", self.index))
+        action = request.GET.get(f"l{self.index}")
+        if action == "raise-req":
+            raise PermissionDenied("refused")
+        if action == "answer":
+            return HttpResponse(b"answered", status=202)
+        return None
+
+    def process_response(self, request: Any, response: Any) -> Any:
+        seen.append(("resp", self.index, response.status_code))
+        if request.GET.get(f"l{self.index}") == "raise-resp":
+            raise ValueError("broken")
+        return response
+
+
+class ResponseOnly(MiddlewareMixin):
+    nonblocking_hooks = True
+
+    def process_response(self, request: Any, response: Any) -> Any:
+        seen.append(("response only", response.status_code))
+        return response
+
+
+def _scripted(index: int, reference: bool) -> type:
+    attrs: dict[str, Any] = {"index": index}
+    if reference:
+        # Overriding __acall__ keeps the layer out of the fused loop: nested, as written.
+        async def __acall__(self: Any, request: Any) -> Any:
+            return await MiddlewareMixin.__acall__(self, request)
+
+        attrs["__acall__"] = __acall__
+    return type(f"{'Ref' if reference else 'Flat'}{index}", (Scripted,), attrs)
+
+
+for _index in range(4):
+    for _reference in (False, True):
+        _cls = _scripted(_index, _reference)
+        globals()[_cls.__name__] = _cls
+
+
+SCRIPTS = [
+    "",
+    "l0=answer",
+    "l2=answer",
+    "l3=raise-req",
+    "l1=raise-req",
+    "l3=raise-resp",
+    "l0=raise-resp",
+    "l2=raise-resp&l1=raise-resp",
+    "l1=answer&l3=raise-req",
+    "l2=answer&l1=raise-resp",
+]
+
+
+@pytest.mark.parametrize("script", SCRIPTS)
+@pytest.mark.parametrize("url", ["/hello", "/broken"])
+async def test_a_flat_run_behaves_like_nested_layers(script, url):
+    outcomes = []
+    for kind in ("Ref", "Flat"):
+        seen.clear()
+        stack = ["ResponseOnly"] + [f"{kind}{index}" for index in range(4)]
+        response = await get(stack, f"{url}?{script}")
+        outcomes.append((response.status_code, response.content, list(seen)))
+    assert outcomes[0] == outcomes[1]
+
+
+async def test_a_thread_layer_splits_the_run():
+    stack = ["Flat0", "ThreadedHooks", "Flat1", "AsyncHooks", "Flat2"]
+    response = await get(stack, "/hello?l2=raise-req")
+    assert response.status_code == 403
+    assert seen == [
+        ("req", 0),
+        "threaded in",
+        ("req", 1),
+        "async in",
+        ("req", 2),
+        "async out",
+        ("resp", 1, 403),
+        "threaded out",
+        ("resp", 0, 403),
+    ]
