@@ -10,7 +10,11 @@ from __future__ import annotations
 
 import gc
 import os
+import sys
+import tempfile
+import threading
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 
 import pytest
 
@@ -293,3 +297,49 @@ async def test_row_15_upload_crossing_the_spool_threshold(client: AsyncClient) -
     assert response.status_code == 200
     assert response.json()["files"] == {"doc": [["big.bin", len(payload)]]}
     await assert_unchanged_and_serving(client)
+
+
+#: (path, thread id) of every file opened under the watched folder, while one is set.
+_opened: list[tuple[str, int]] = []
+_watched: list[str] = []
+
+
+def _audit(event: str, args: tuple[object, ...]) -> None:
+    if event == "open" and _watched and isinstance(args[0], str):
+        if args[0].startswith(_watched[0]):
+            _opened.append((args[0], threading.get_ident()))
+
+
+sys.addaudithook(_audit)  # audit hooks cannot be removed: this one is inert unless watching
+
+
+@pytest.mark.parametrize("path_kind", ["asgi"])
+async def test_row_15_spooling_to_disk_happens_off_the_event_loop(
+    client: AsyncClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Row 15: every temporary file of a large upload is opened by a worker thread, never
+    by the event loop's thread (the body spill and the file part's rollover alike).
+
+    Anchors: Starlette CVE-2025-54121; Django ticket #36281. Seen through Python's
+    audit hook for ``open``, with the temporary folder pointed at a fresh directory.
+    ASGI only: under the shim the loop is the WSGI thread's own, where blocking is allowed.
+    """
+    spool = tmp_path / "spool"
+    spool.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(spool))
+    payload = b"z" * 3_000_000
+    body = multipart([*VALID, part("doc", payload, filename="big.bin")])
+    loop_thread = threading.get_ident()
+    _opened.clear()
+    _watched.append(str(spool))
+    try:
+        with override_settings(FILE_UPLOAD_MAX_MEMORY_SIZE=64 * 1024):
+            response = await client.post(
+                "/bad/echo/", content=body, headers={"Content-Type": MULTIPART}
+            )
+    finally:
+        _watched.clear()
+    assert response.status_code == 200
+    assert response.json()["files"] == {"doc": [["big.bin", len(payload)]]}
+    assert len(_opened) >= 2, _opened  # the spilled body and the spooled file part
+    assert all(thread != loop_thread for _, thread in _opened), _opened
