@@ -48,11 +48,6 @@ _ACCEPTED: dict[str, object] = {}
 _ACCEPTED_MAX = 256
 
 
-def is_accepted(host: str, allowed_hosts: object) -> bool:
-    """Whether ``host`` already passed against this very ``allowed_hosts`` object."""
-    return _ACCEPTED.get(host) is allowed_hosts
-
-
 def remember_accepted(host: str, allowed_hosts: object) -> None:
     """Record that ``host`` passed (the table is emptied when full: Host is client input)."""
     if len(_ACCEPTED) >= _ACCEPTED_MAX:
@@ -69,7 +64,6 @@ setting_changed.connect(_forget_accepted)
 
 __all__ = [
     "DEBUG_ALLOWED_HOSTS",
-    "is_accepted",
     "remember_accepted",
     "split_domain_port",
     "validate_host",

@@ -27,8 +27,8 @@ from asgi_cycle.core.exceptions import (
     SuspiciousOperation,
 )
 from asgi_cycle.http._hosts import (
+    _ACCEPTED,
     DEBUG_ALLOWED_HOSTS,
-    is_accepted,
     remember_accepted,
     split_domain_port,
     validate_host,
@@ -190,7 +190,7 @@ class HttpRequest:
         allowed_hosts: Any = settings.ALLOWED_HOSTS
         if settings.DEBUG and not allowed_hosts:
             allowed_hosts = DEBUG_ALLOWED_HOSTS
-        if is_accepted(host, allowed_hosts):
+        if _ACCEPTED.get(host) is allowed_hosts:  # passed before, against these very settings
             return host
         domain, _port = split_domain_port(host)
         if domain and validate_host(domain, allowed_hosts):

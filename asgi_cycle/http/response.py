@@ -83,6 +83,11 @@ class HttpResponseBase:
     streaming = False
     is_async = False
     _cookies: SimpleCookie | None = None
+    # Class-level defaults: most responses never change them, so __init__ skips them.
+    _charset: str | None = None
+    _reason_phrase: str | None = None
+    _handler_class: Any = None
+    closed = False
 
     def __init__(
         self,
@@ -93,7 +98,8 @@ class HttpResponseBase:
         headers: Any = None,
     ) -> None:
         self.headers = response_headers = ResponseHeaders(headers)
-        self._charset = charset
+        if charset is not None:
+            self._charset = charset
         if headers is None or "Content-Type" not in response_headers:
             if content_type is None:
                 content_type = _default_content_type(charset or settings.DEFAULT_CHARSET)
@@ -108,8 +114,6 @@ class HttpResponseBase:
                 "'content_type' parameter is provided."
             )
         self._resource_closers: list[Any] = []
-        self._handler_class: Any = None
-        self.closed = False
         if status is not None:
             try:
                 self.status_code = int(status)
@@ -117,7 +121,8 @@ class HttpResponseBase:
                 raise TypeError("HTTP status code must be an integer.") from None
             if not 100 <= self.status_code <= 599:
                 raise ValueError("HTTP status code must be an integer from 100 to 599.")
-        self._reason_phrase = reason
+        if reason is not None:
+            self._reason_phrase = reason
 
     @property
     def cookies(self) -> SimpleCookie:
@@ -378,8 +383,17 @@ class HttpResponse(HttpResponseBase):
             cls.content is HttpResponse.content and cls._set_content is HttpResponse._set_content
         )
 
-    def __init__(self, content: Any = b"", *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self,
+        content: Any = b"",
+        content_type: str | None = None,
+        status: int | None = None,
+        reason: str | None = None,
+        charset: str | None = None,
+        headers: Any = None,
+    ) -> None:
+        # The base class's parameters spelled out: no *args/**kwargs repacking per response.
+        super().__init__(content_type, status, reason, charset, headers)
         if type(content) is bytes and self._plain_content:
             self._container = [content]  # the common case, without the property
         else:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Iterator, Mapping, MutableMapping
+from collections.abc import Iterable, Iterator, Mapping, MutableMapping
 from email.header import Header
 from typing import Any
 
@@ -75,11 +75,13 @@ def _to_header_text(value: Any, charset: str, mime_encode: bool) -> str:
 class ResponseHeaders(MutableMapping[str, str]):
     """The headers of a response: case-insensitive, validated, ASGI-ready."""
 
-    __slots__ = ("_store",)
+    __slots__ = ("_pairs", "_store")
 
     def __init__(self, data: Mapping[str, Any] | None = None) -> None:
         # lower-cased name -> (name as given, value, ASGI pair)
         self._store: dict[str, HeaderEntry] = {}
+        # lower-cased name -> ASGI pair, kept in step with _store: raw() is one C call.
+        self._pairs: dict[str, tuple[bytes, bytes]] = {}
         if data:
             for header, value in data.items():
                 self[header] = value
@@ -100,21 +102,38 @@ class ResponseHeaders(MutableMapping[str, str]):
             text = value
         else:
             text = _to_header_text(value, "latin-1", mime_encode=True)
-        self._store[lower] = (name, text, (lower.encode("ascii"), text.encode("latin-1")))
+        pair = (lower.encode("ascii"), text.encode("latin-1"))
+        self._store[lower] = (name, text, pair)
+        self._pairs[lower] = pair
 
     def put(self, prepared: PreparedHeader) -> None:
         """Set a header validated by ``prepare_header``."""
-        self._store[prepared[0]] = prepared[1]
+        lower, entry = prepared
+        self._store[lower] = entry
+        self._pairs[lower] = entry[2]
 
     def put_default(self, prepared: PreparedHeader) -> None:
         """Set a header validated by ``prepare_header`` unless that header is set."""
-        self._store.setdefault(prepared[0], prepared[1])
+        lower, entry = prepared
+        if lower not in self._store:
+            self._store[lower] = entry
+            self._pairs[lower] = entry[2]
+
+    def put_defaults(self, prepared: Iterable[PreparedHeader]) -> None:
+        """``put_default`` for each of ``prepared``, in order."""
+        store, pairs = self._store, self._pairs
+        for lower, entry in prepared:
+            if lower not in store:
+                store[lower] = entry
+                pairs[lower] = entry[2]
 
     def __getitem__(self, key: str) -> str:
         return self._store[key.lower()][1]
 
     def __delitem__(self, key: str) -> None:
-        del self._store[key.lower()]
+        lower = key.lower()
+        del self._store[lower]
+        del self._pairs[lower]
 
     def __contains__(self, key: object) -> bool:
         if type(key) is str:
@@ -147,12 +166,15 @@ class ResponseHeaders(MutableMapping[str, str]):
 
     def pop(self, key: str, *default: Any) -> Any:
         """Remove a header and return its value (or ``default``)."""
+        lower = key.lower()
         try:
-            return self._store.pop(key.lower())[1]
+            value = self._store.pop(lower)[1]
         except KeyError:
             if default:
                 return default[0]
             raise
+        del self._pairs[lower]
+        return value
 
     def setdefault(self, key: str, value: Any = None) -> str:
         """Set the header unless it is set; return its value."""
@@ -162,7 +184,7 @@ class ResponseHeaders(MutableMapping[str, str]):
 
     def raw(self) -> list[tuple[bytes, bytes]]:
         """Every header as a lower-cased latin-1 ``(name, value)`` pair, in order."""
-        return [pair for _, _, pair in self._store.values()]
+        return list(self._pairs.values())
 
     def has(self, lower_name: str) -> bool:
         """Whether the header is set; ``lower_name`` must already be lower case."""

@@ -34,15 +34,17 @@ class XFrameOptionsMiddleware(MiddlewareMixin):
     ) -> HttpResponseBase:
         """Add the header unless present or the response is exempt."""
         headers = response.headers
+        prepared = self._prepared
+        if prepared is not None and type(headers) is ResponseHeaders:
+            # The constant value, unless a value is set or the response is exempt.
+            if not getattr(response, "xframe_options_exempt", False):
+                headers.put_default(prepared)
+            return response
         if "X-Frame-Options" in headers:
             return response
         if getattr(response, "xframe_options_exempt", False):
             return response
-        prepared = self._prepared
-        if prepared is not None and type(headers) is ResponseHeaders:
-            headers.put(prepared)
-        else:
-            headers["X-Frame-Options"] = self.get_xframe_options_value(request, response)
+        headers["X-Frame-Options"] = self.get_xframe_options_value(request, response)
         return response
 
     def get_xframe_options_value(self, request: HttpRequest, response: HttpResponseBase) -> str:

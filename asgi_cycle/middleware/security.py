@@ -77,8 +77,7 @@ class SecurityMiddleware(MiddlewareMixin):
             if "Strict-Transport-Security" not in headers:
                 headers["Strict-Transport-Security"] = self.sts_header
         if type(headers) is ResponseHeaders:
-            for prepared in self._constant_headers:
-                headers.put_default(prepared)
+            headers.put_defaults(self._constant_headers)
             return response
         if self.content_type_nosniff and "X-Content-Type-Options" not in headers:
             headers["X-Content-Type-Options"] = "nosniff"
