@@ -58,9 +58,10 @@ _CONTENT_TYPES_MAX = 64
 
 
 def _content_type_header(content_type: str) -> PreparedHeader | None:
-    prepared = _CONTENT_TYPES.get(content_type)
-    if prepared is None and type(content_type) is str and len(_CONTENT_TYPES) < _CONTENT_TYPES_MAX:
-        prepared = _CONTENT_TYPES[content_type] = prepare_header("Content-Type", content_type)
+    """The prepared header for a str content type, kept while the table has room."""
+    if type(content_type) is not str or len(_CONTENT_TYPES) >= _CONTENT_TYPES_MAX:
+        return None
+    prepared = _CONTENT_TYPES[content_type] = prepare_header("Content-Type", content_type)
     return prepared
 
 
@@ -103,7 +104,9 @@ class HttpResponseBase:
         if headers is None or "Content-Type" not in response_headers:
             if content_type is None:
                 content_type = _default_content_type(charset or settings.DEFAULT_CHARSET)
-            prepared = _content_type_header(content_type)
+            prepared = _CONTENT_TYPES.get(content_type) if type(content_type) is str else None
+            if prepared is None:
+                prepared = _content_type_header(content_type)
             if prepared is not None:
                 response_headers.put(prepared)
             else:

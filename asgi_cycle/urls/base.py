@@ -161,7 +161,10 @@ def set_script_prefix(prefix: str) -> None:
     """Set the prefix ``reverse()`` puts before every URL (the app's mount point)."""
     if not prefix.endswith("/"):
         prefix += "/"
-    _script_prefix.set(prefix)
+    # Called for every request, almost always with the value already set: reading is
+    # cheaper than setting (which copies the context's mapping).
+    if _script_prefix.get() != prefix:
+        _script_prefix.set(prefix)
 
 
 def get_script_prefix() -> str:

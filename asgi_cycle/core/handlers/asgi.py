@@ -70,17 +70,48 @@ class ASGIHandler(BaseHandler):
         recent.resize(settings.CYCLE_TRACE_KEEP)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        kind = scope["type"]
-        if kind == "http":
-            static = self.static
-            if (
-                static is not None
-                and scope["path"].startswith(static.prefix)
-                and await static.serve(scope, receive, send)
-            ):
+        if scope["type"] != "http":
+            await self._handle_other(scope, receive, send)
+            return
+        # One HTTP request (see the module docstring), inline: this runs for every request.
+        static = self.static
+        if (
+            static is not None
+            and scope["path"].startswith(static.prefix)
+            and await static.serve(scope, receive, send)
+        ):
+            return
+        if self.tracing:
+            await self._handle_traced(scope, receive, send)
+            return
+        if signals.request_started.has_listeners:
+            await signals.request_started.asend(type(self), scope=scope)
+        try:
+            response = await self._respond(scope, receive, None)
+            if response is None:
                 return
-            await self.handle_http(scope, receive, send)
-        elif kind == "lifespan":
+            if response.streaming or scope["method"] == "HEAD":
+                await send_response(response, scope, receive, send)
+                return
+            # The common case: two messages, then close.
+            try:
+                await send(
+                    {
+                        "type": "http.response.start",
+                        "status": response.status_code,
+                        "headers": response.asgi_headers(),
+                    }
+                )
+                await send({"type": "http.response.body", "body": response.content})  # type: ignore[attr-defined]
+            finally:
+                response.close()
+        finally:
+            if signals.request_finished.has_listeners:
+                await signals.request_finished.asend(type(self), scope=scope)
+
+    async def _handle_other(self, scope: Scope, receive: Receive, send: Send) -> None:
+        kind = scope["type"]
+        if kind == "lifespan":
             await self.handle_lifespan(scope, receive, send)
         elif kind == "websocket":
             await receive()
@@ -110,36 +141,6 @@ class ASGIHandler(BaseHandler):
                     return
                 await send({"type": "lifespan.shutdown.complete"})
                 return
-
-    async def handle_http(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Serve one HTTP request (see the module docstring)."""
-        if self.tracing:
-            await self._handle_traced(scope, receive, send)
-            return
-        if signals.request_started.has_listeners:
-            await signals.request_started.asend(type(self), scope=scope)
-        try:
-            response = await self._respond(scope, receive, None)
-            if response is None:
-                return
-            if response.streaming or scope["method"] == "HEAD":
-                await send_response(response, scope, receive, send)
-                return
-            # The common case, inline: two messages, then close.
-            try:
-                await send(
-                    {
-                        "type": "http.response.start",
-                        "status": response.status_code,
-                        "headers": response.asgi_headers(),
-                    }
-                )
-                await send({"type": "http.response.body", "body": response.content})  # type: ignore[attr-defined]
-            finally:
-                response.close()
-        finally:
-            if signals.request_finished.has_listeners:
-                await signals.request_finished.asend(type(self), scope=scope)
 
     async def _handle_traced(self, scope: Scope, receive: Receive, send: Send) -> None:
         if self.cycle_page and scope["path"] == CYCLE_PAGE_PATH:

@@ -32,12 +32,13 @@ from asgi_cycle.core.handlers.exception import (
     convert_exception_to_response,
 )
 from asgi_cycle.core.tracing import Trace, current_trace
+from asgi_cycle.http.response import HttpResponseBase
 from asgi_cycle.urls import get_resolver, set_urlconf
 from asgi_cycle.utils.asyncio import async_to_sync, is_async_callable, sync_to_async
 from asgi_cycle.utils.module_loading import import_string
 
 if TYPE_CHECKING:
-    from asgi_cycle.http import HttpRequest, HttpResponseBase
+    from asgi_cycle.http import HttpRequest
 
 AsyncGetResponse = Callable[["HttpRequest"], Awaitable["HttpResponseBase"]]
 Hook = Callable[..., Awaitable[Any]]
@@ -234,7 +235,10 @@ class BaseHandler:
                 finally:
                     if trace is not None:
                         trace.add("view", _view_name(callback), started, time.perf_counter())
-            if response is None or isinstance(response, Awaitable):
+            if response is None or (
+                # A response class is checked by one C-level test instead of the ABC's.
+                not isinstance(response, HttpResponseBase) and isinstance(response, Awaitable)
+            ):
                 self.check_response(response, callback)
             if hasattr(response, "render") and callable(response.render):
                 response = await self._render_template_response(request, response, trace)
