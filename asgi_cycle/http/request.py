@@ -478,7 +478,7 @@ class ASGIRequest(HttpRequest):
         if "META" not in self.__dict__ and not settings.USE_X_FORWARDED_HOST:
             found: bytes | None = None
             for name, value in self.scope.get("headers", ()):
-                if len(name) == 4 and name.lower() == b"host":
+                if name == b"host" or (len(name) == 4 and name.lower() == b"host"):
                     if found is not None:
                         break
                     found = value

@@ -203,20 +203,18 @@ class HttpResponseBase:
         ``content-length`` is added for a non-streaming response that has none
         (except 1xx/204/304, which must not carry one).
         """
-        headers = self.headers.raw()
+        response_headers = self.headers
+        headers = response_headers.raw()
         cookies = self._cookies
         if cookies:
             for morsel in cookies.values():
                 headers.append((b"set-cookie", morsel.OutputString().encode("latin-1")))
-        if (
-            not self.streaming
-            and not self.headers.has("content-length")
-            and self.status_code >= 200
-            and self.status_code not in _NO_LENGTH_STATUSES
-        ):
-            length = self._content_length()
-            if length is not None:
-                headers.append((b"content-length", b"%d" % length))
+        if not self.streaming and not response_headers.has("content-length"):
+            status = self.status_code
+            if status >= 200 and status not in _NO_LENGTH_STATUSES:
+                length = self._content_length()
+                if length is not None:
+                    headers.append((b"content-length", b"%d" % length))
         return headers
 
     def _content_length(self) -> int | None:
@@ -433,7 +431,8 @@ class HttpResponse(HttpResponseBase):
         self._container = [content]
 
     def _content_length(self) -> int | None:
-        return sum(map(len, self._container))
+        container = self._container
+        return len(container[0]) if len(container) == 1 else sum(map(len, container))
 
     @property
     def text(self) -> str:

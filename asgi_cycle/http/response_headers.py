@@ -201,8 +201,7 @@ def prepare_header(name: str, value: Any) -> PreparedHeader:
 
 def content_length_header(length: int) -> PreparedHeader:
     """``Content-Length: length`` (digits need no validation)."""
-    text = str(length)
-    return "content-length", ("Content-Length", text, (b"content-length", text.encode("ascii")))
+    return "content-length", ("Content-Length", str(length), (b"content-length", b"%d" % length))
 
 
 __all__ = [

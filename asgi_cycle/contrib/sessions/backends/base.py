@@ -52,6 +52,9 @@ class SessionBase:
     TEST_COOKIE_VALUE = "worked"
     #: True for engines whose load/save do no I/O, so hooks may run on the loop.
     nonblocking = False
+    # Class-level defaults: a session is built for every request and most stay untouched.
+    accessed = False
+    modified = False
 
     def __init__(
         self,
@@ -61,8 +64,6 @@ class SessionBase:
     ) -> None:
         self.__key = session_key
         self._key_loader = key_loader
-        self.accessed = False
-        self.modified = False
 
     # The key may be loaded lazily; subclasses read and assign ``_session_key`` freely.
     @property
