@@ -55,6 +55,9 @@ class SecurityMiddleware(MiddlewareMixin):
         self._constant_headers: list[PreparedHeader] = [
             prepare_header(name, value) for name, value in constant if value
         ]
+        if not self.redirect and type(self).process_request is SecurityMiddleware.process_request:
+            # Without SECURE_SSL_REDIRECT the hook always answers None: skip the call.
+            self._request_hook = None
 
     def process_request(self, request: HttpRequest) -> HttpResponseBase | None:
         """Redirect plain-HTTP requests to HTTPS when SECURE_SSL_REDIRECT is on."""

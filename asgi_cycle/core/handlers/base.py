@@ -227,7 +227,10 @@ class BaseHandler:
                 if trace is not None:
                     started = time.perf_counter()
                 try:
-                    response = await view(request, *args, **kwargs)
+                    if args or kwargs:
+                        response = await view(request, *args, **kwargs)
+                    else:
+                        response = await view(request)  # no argument unpacking
                 except Exception as exc:
                     response = await self.process_exception_by_middleware(exc, request)
                     if response is None:
