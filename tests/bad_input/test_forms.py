@@ -9,6 +9,7 @@ so that a refused upload cannot leave a temporary file open.
 from __future__ import annotations
 
 import gc
+import json
 import os
 import sys
 import tempfile
@@ -19,8 +20,10 @@ from pathlib import Path
 import pytest
 
 from asgi_cycle.test import AsyncClient, override_settings
+from tests.servers.procs import Server
 
-from .conftest import DEMO, assert_unchanged_and_serving, product_names
+from .conftest import DEMO, assert_server_serves, assert_unchanged_and_serving, product_names
+from .wire import exchange, request
 
 BOUNDARY = "badInputBoundary"
 MULTIPART = f"multipart/form-data; boundary={BOUNDARY}"
@@ -344,3 +347,23 @@ async def test_row_15_spooling_to_disk_happens_off_the_event_loop(
     assert response.json()["files"] == {"doc": [["big.bin", len(payload)]]}
     assert len(_opened) >= 2, _opened  # the spilled body and the spooled file part
     assert all(thread != loop_thread for _, thread in _opened), _opened
+
+
+@pytest.mark.servers
+@pytest.mark.parametrize(
+    "content_type",
+    [FORM + ";" * 5000, FORM + "; a=" + '"\\\\' * 2500 + '"'],
+    ids=["semicolons", "backslashes"],
+)
+def test_row_12_pathological_content_type_on_real_servers(
+    server: Server, content_type: str
+) -> None:
+    """Row 12 on the wire: both servers pass the header on and the form is still read."""
+    body = b"name=Mug&price=4.50"
+    headers = [("Content-Type", content_type), ("Content-Length", str(len(body)))]
+    result = exchange(
+        server.port, request("POST", "/bad/echo/", [*headers, ("Connection", "close")], body)
+    )
+    assert result.statuses == [200], result.raw[:300]
+    assert json.loads(result.responses[0].body)["post"] == {"name": ["Mug"], "price": ["4.50"]}
+    assert_server_serves(server)

@@ -210,3 +210,18 @@ async def test_row_45_download_name_is_encoded(
     assert response.headers["content-disposition"] == header
     assert "x-forged" not in response.headers
     await assert_unchanged_and_serving(client)
+
+
+@pytest.mark.servers
+def test_row_45_download_name_is_encoded_on_real_servers(server: Server) -> None:
+    """Row 45 on the wire: the same encoded header from uvicorn and from gunicorn (where
+    the file goes through the server's ``wsgi.file_wrapper``)."""
+    target = "/bad/download/?name=a%22b%3B%0D%0AX-Forged:%201.txt"
+    result = exchange(server.port, request("GET", target, [("Connection", "close")]))
+    assert result.statuses == [200], result.raw[:300]
+    assert result.responses[0].header("content-disposition") == (
+        "attachment; filename*=utf-8''a%22b%3B%0D%0AX-Forged%3A%201.txt"
+    )
+    assert result.responses[0].body == b"file body"
+    assert b"\r\nX-Forged" not in result.raw
+    assert_server_serves(server)
