@@ -199,6 +199,10 @@ def prepare_header(name: str, value: Any) -> PreparedHeader:
     return lower, entry
 
 
+# Looked up on almost every response ("Content-Length" in response): known from the start.
+_CHECKED_NAMES["Content-Length"] = "content-length"
+
+
 def content_length_header(length: int) -> PreparedHeader:
     """``Content-Length: length`` (digits need no validation)."""
     return "content-length", ("Content-Length", str(length), (b"content-length", b"%d" % length))

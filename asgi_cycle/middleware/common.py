@@ -113,13 +113,14 @@ class CommonMiddleware(MiddlewareMixin):
             location = self.get_full_path_with_slash(request)
             if request.method not in _BODY_METHODS:
                 return self.response_redirect_class(location)  # type: ignore[no-any-return]
+        if response.streaming:
+            return response
         headers = response.headers
-        if not response.streaming and "Content-Length" not in headers:
-            length = len(response.content)  # type: ignore[attr-defined]
-            if type(headers) is ResponseHeaders:
-                headers.put(content_length_header(length))
-            else:
-                headers["Content-Length"] = str(length)
+        if type(headers) is ResponseHeaders:
+            if not headers.has("content-length"):
+                headers.put(content_length_header(len(response.content)))  # type: ignore[attr-defined]
+        elif "Content-Length" not in headers:
+            headers["Content-Length"] = str(len(response.content))  # type: ignore[attr-defined]
         return response
 
 
