@@ -55,7 +55,7 @@ class Mode:
 
 
 # Quick: short windows, two rounds, the four tests the targets name; under 5 minutes.
-QUICK = Mode("quick", 2, 1, 1, ("plaintext", "json", "db", "fortunes"), 0.1, 7, 1500, 1, 12, False)
+QUICK = Mode("quick", 2, 1, 1, ("plaintext", "json", "db", "fortunes"), 0.1, 7, 20000, 1, 8, False)
 FULL = Mode(
     "full",
     3,
