@@ -53,6 +53,35 @@ class RawPostDataException(Exception):
     """``body`` was asked for after the body stream had been consumed."""
 
 
+class _ResolverMatchAttribute:
+    """``request.resolver_match``: set by the handler, or built on first read.
+
+    For a static route the handler leaves ``(match, resolver, path, kwargs)`` in
+    ``_pending_match`` instead of copying the resolver's shared match on every
+    request; the first read makes the request's own copy (with the very kwargs
+    dict the view hooks and the view were given), as ``resolve()`` would.
+    """
+
+    def __get__(self, request: Any, owner: Any = None) -> Any:
+        if request is None:
+            return self
+        match = request._resolver_match
+        if match is None:
+            pending = request._pending_match
+            if pending is not None:
+                shared, resolver, path, kwargs = pending
+                match = shared.copy()
+                match.kwargs = kwargs
+                match._tried_source = (resolver, path)
+                request._resolver_match = match
+                request._pending_match = None
+        return match
+
+    def __set__(self, request: Any, value: Any) -> None:
+        request._resolver_match = value
+        request._pending_match = None
+
+
 class HttpRequest:
     """An HTTP request: Django's attributes and methods."""
 
@@ -63,7 +92,9 @@ class HttpRequest:
     _post: QueryDict | None = None
     _files: MultiValueDict[str, Any] | None = None
     _post_error: Exception | None = None
-    resolver_match: Any = None
+    resolver_match: Any = _ResolverMatchAttribute()
+    _resolver_match: Any = None
+    _pending_match: tuple[Any, Any, str, dict[str, Any]] | None = None
     urlconf: Any = None
 
     def __init__(self) -> None:

@@ -23,7 +23,7 @@ from __future__ import annotations
 import functools
 import time
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from asgi_cycle.conf import settings
 from asgi_cycle.core.exceptions import ImproperlyConfigured, MiddlewareNotUsed
@@ -32,13 +32,11 @@ from asgi_cycle.core.handlers.exception import (
     convert_exception_to_response,
 )
 from asgi_cycle.core.tracing import Trace, current_trace
+from asgi_cycle.http.request import HttpRequest
 from asgi_cycle.http.response import HttpResponseBase
 from asgi_cycle.urls import get_resolver, set_urlconf
 from asgi_cycle.utils.asyncio import async_to_sync, is_async_callable, sync_to_async
 from asgi_cycle.utils.module_loading import import_string
-
-if TYPE_CHECKING:
-    from asgi_cycle.http import HttpRequest
 
 AsyncGetResponse = Callable[["HttpRequest"], Awaitable["HttpResponseBase"]]
 Hook = Callable[..., Awaitable[Any]]
@@ -79,6 +77,18 @@ def _hook_to_async(owner: object, hook: Any) -> Hook:
         return hook(*args)
 
     return call_inline
+
+
+_LAZY_MATCH_OK: dict[type, bool] = {}
+
+
+def _lazy_match_ok(request_class: type) -> bool:
+    """Whether ``request_class`` keeps HttpRequest's lazily built ``resolver_match``."""
+    ok = _LAZY_MATCH_OK.get(request_class)
+    if ok is None:
+        owner = next(k for k in request_class.__mro__ if "resolver_match" in vars(k))
+        ok = _LAZY_MATCH_OK[request_class] = owner is HttpRequest
+    return ok
 
 
 def _view_name(view: Any) -> str:
@@ -195,7 +205,17 @@ class BaseHandler:
         urlconf = getattr(request, "urlconf", None)
         if urlconf is not None:
             set_urlconf(urlconf)
-        match = get_resolver(urlconf).resolve(request.path_info)
+        resolver = get_resolver(urlconf)
+        path = request.path_info
+        shared = resolver._static_matches.get(path) if type(path) is str else None
+        if shared is not None and _lazy_match_ok(type(request)):
+            # A static route: request.resolver_match is copied from the shared match only
+            # if someone reads it. The hooks and the view get their own kwargs dict.
+            kwargs = {**shared.kwargs}
+            request._pending_match = (shared, resolver, path, kwargs)
+            request._resolver_match = None
+            return shared.func, shared.args, kwargs
+        match = resolver.resolve(path)
         request.resolver_match = match
         return match.func, match.args, match.kwargs
 
