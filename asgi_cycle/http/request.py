@@ -53,6 +53,34 @@ class RawPostDataException(Exception):
     """``body`` was asked for after the body stream had been consumed."""
 
 
+class _MetaAttribute:
+    """``request.META``: built on first read by ``_build_meta``; assignable and deletable.
+
+    A data descriptor rather than a cached_property, so that hot paths can ask
+    whether META exists (``request._meta is None``) without reading ``__dict__``,
+    which on CPython 3.11+ turns the instance's inline attributes into a real dict
+    and slows every later attribute access. The value is mirrored in ``__dict__``,
+    where a cached_property would have left it.
+    """
+
+    def __get__(self, request: Any, owner: Any = None) -> Any:
+        if request is None:
+            return self
+        meta = request._meta
+        if meta is None:
+            meta = request._meta = request._build_meta()
+            request.__dict__["META"] = meta
+        return meta
+
+    def __set__(self, request: Any, value: Any) -> None:
+        request._meta = value
+        request.__dict__["META"] = value
+
+    def __delete__(self, request: Any) -> None:
+        request._meta = None
+        request.__dict__.pop("META", None)
+
+
 class _ResolverMatchAttribute:
     """``request.resolver_match``: set by the handler, or built on first read.
 
@@ -110,9 +138,12 @@ class HttpRequest:
 
     # -- lazily derived attributes (ASGIRequest overrides the builders) ------------
 
-    @cached_property
-    def META(self) -> dict[str, Any]:
-        """The WSGI-style environment: ``REQUEST_METHOD``, ``HTTP_*`` headers, etc."""
+    #: The WSGI-style environment: ``REQUEST_METHOD``, ``HTTP_*`` headers, etc.
+    META: Any = _MetaAttribute()
+    _meta: dict[str, Any] | None = None
+
+    def _build_meta(self) -> dict[str, Any]:
+        """META's value on first read (ASGIRequest builds it from the scope)."""
         return {}
 
     @cached_property
@@ -506,7 +537,7 @@ class ASGIRequest(HttpRequest):
         # get_host() runs on every request (CommonMiddleware): read the one Host header
         # from the scope rather than build all of META. Anything unusual (no Host, two,
         # one over the length cap, X-Forwarded-Host in use) takes META's path.
-        if "META" not in self.__dict__ and not settings.USE_X_FORWARDED_HOST:
+        if self._meta is None and not settings.USE_X_FORWARDED_HOST:
             found: bytes | None = None
             for name, value in self.scope.get("headers", ()):
                 if name == b"host" or (len(name) == 4 and name.lower() == b"host"):
@@ -529,8 +560,7 @@ class ASGIRequest(HttpRequest):
         raw = self.scope.get("query_string", b"")
         return QueryDict(raw, encoding=self._encoding)
 
-    @cached_property
-    def META(self) -> dict[str, Any]:
+    def _build_meta(self) -> dict[str, Any]:
         """The WSGI-style environment, built from the scope on first access."""
         scope = self.scope
         meta: dict[str, Any] = {

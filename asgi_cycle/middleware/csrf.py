@@ -381,7 +381,7 @@ class CsrfViewMiddleware(MiddlewareMixin):
     ) -> HttpResponseBase:
         """Send the cookie when ``get_token``/``rotate_token`` asked for it."""
         # META is built lazily: if nothing built it, nothing can have flagged the cookie.
-        meta = request.__dict__.get("META")
+        meta = getattr(request, "_meta", None)
         if meta is not None and meta.get("CSRF_COOKIE_NEEDS_UPDATE"):
             self._set_csrf_cookie(request, response)
             meta["CSRF_COOKIE_NEEDS_UPDATE"] = False

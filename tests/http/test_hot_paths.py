@@ -139,3 +139,40 @@ def test_bytes_content_still_goes_through_a_subclass_setter():
     with pytest.raises(AttributeError):
         HttpResponseNotModified(b"body")
     assert HttpResponse(b"body").content == b"body"
+
+
+# -- META: built once, assignable, deletable -------------------------------------------
+
+
+def test_meta_is_built_once_and_kept():
+    req = request(host=b"testserver")
+    meta = req.META
+    assert req.META is meta
+    assert req.__dict__["META"] is meta
+    assert meta["HTTP_HOST"] == "testserver"
+
+
+def test_an_assigned_meta_is_what_get_host_and_headers_read():
+    req = request(host=b"testserver")
+    req.META = {"HTTP_HOST": "localhost", "SERVER_PORT": "80"}
+    assert req.get_host() == "localhost"
+    assert req.headers["Host"] == "localhost"
+
+
+def test_a_deleted_meta_is_built_again_from_the_scope():
+    req = request(host=b"testserver")
+    req.META["HTTP_HOST"] = "changed"
+    del req.META
+    assert "META" not in req.__dict__
+    assert req.META["HTTP_HOST"] == "testserver"
+
+
+def test_a_flag_set_in_meta_by_hand_still_sends_the_csrf_cookie():
+    from asgi_cycle.middleware.csrf import CsrfViewMiddleware
+
+    req = request(host=b"testserver")
+    req.META["CSRF_COOKIE"] = "a" * 32
+    req.META["CSRF_COOKIE_NEEDS_UPDATE"] = True
+    middleware = CsrfViewMiddleware(lambda request: HttpResponse(b""))
+    response = middleware(req)
+    assert response.cookies[settings.CSRF_COOKIE_NAME].value == "a" * 32
