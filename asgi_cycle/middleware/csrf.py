@@ -222,6 +222,8 @@ class CsrfViewMiddleware(MiddlewareMixin):
             "httponly": settings.CSRF_COOKIE_HTTPONLY,
             "samesite": settings.CSRF_COOKIE_SAMESITE,
         }
+        # _accept() inline on every safe request, unless a subclass overrides it.
+        self._plain_accept = type(self)._accept is CsrfViewMiddleware._accept
         self.referer_cookie_domain: str | None = (
             settings.SESSION_COOKIE_DOMAIN if self.use_sessions else settings.CSRF_COOKIE_DOMAIN
         )
@@ -354,7 +356,10 @@ class CsrfViewMiddleware(MiddlewareMixin):
         if getattr(callback, "csrf_exempt", False):
             return None
         if request.method in _SAFE_METHODS:
-            self._accept(request)
+            if self._plain_accept:
+                request.csrf_processing_done = True  # type: ignore[attr-defined]  # _accept()
+            else:
+                self._accept(request)
             return None
         if getattr(request, "_dont_enforce_csrf_checks", False):
             self._accept(request)

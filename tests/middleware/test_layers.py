@@ -15,6 +15,7 @@ import pytest
 from asgi_cycle.core.asgi import get_asgi_application
 from asgi_cycle.core.exceptions import PermissionDenied
 from asgi_cycle.http import HttpResponse
+from asgi_cycle.middleware.csrf import CsrfViewMiddleware
 from asgi_cycle.test import AsyncClient, override_settings
 from asgi_cycle.urls import path
 from asgi_cycle.utils.deprecation import MiddlewareMixin
@@ -243,3 +244,15 @@ async def test_a_thread_layer_splits_the_run():
         "threaded out",
         ("resp", 0, 403),
     ]
+
+
+class CountingCsrf(CsrfViewMiddleware):
+    def _accept(self, request: Any) -> None:
+        seen.append("accepted")
+        super()._accept(request)
+
+
+async def test_a_csrf_subclass_overriding_accept_is_still_called():
+    response = await get(["CountingCsrf"])
+    assert response.text == "hello"
+    assert seen == ["accepted"]

@@ -41,7 +41,7 @@ from asgi_cycle.core.handlers.static import StaticFilesServer
 from asgi_cycle.core.tracing import QuerySpans, Trace, current_trace, recent
 from asgi_cycle.db import querylog
 from asgi_cycle.types import Message, Receive, Scope, Send
-from asgi_cycle.urls import set_script_prefix
+from asgi_cycle.urls import get_script_prefix, set_script_prefix
 from asgi_cycle.utils.asyncio import sync_to_async
 from asgi_cycle.views.cycle import CYCLE_PAGE_PATH, cycle_page
 
@@ -176,7 +176,9 @@ class ASGIHandler(BaseHandler):
         """
         # reverse() prefixes URLs with the mount point; set on every request, since
         # requests can share a task (and so a context) under some servers and clients.
-        set_script_prefix(scope.get("root_path") or "/")
+        root_path = scope.get("root_path")
+        if root_path or get_script_prefix() != "/":
+            set_script_prefix(root_path or "/")
         if "\ufffd" in scope["path"] and _undecodable(scope):
             return aresponse_for_exception(
                 self.request_class(scope, io.BytesIO()),
