@@ -141,7 +141,7 @@ def targets(results: dict[str, Any]) -> list[tuple[str, str]]:
             a, b = memory[ours]["points"][-1], memory[theirs]["points"][-1]
             rows.append(
                 (
-                    f"RSS after {a[0]:,} requests: {ours} ≤ {theirs}",
+                    f"final RSS: {ours} ({a[0]:,} requests) ≤ {theirs} ({b[0]:,} requests)",
                     _verdict(a[1] / b[1], 1.0, lower_is_better=True)
                     + f" {a[1] / 1024:.1f} vs {b[1] / 1024:.1f} MiB",
                 )

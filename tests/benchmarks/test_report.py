@@ -97,6 +97,6 @@ def test_targets_report_untimed_tests_as_not_measured():
 
 def test_memory_targets_compare_final_rss_and_flatness():
     found = verdicts(results([1], [1]))
-    key = "RSS after 100 requests: cycle ≤ django-async"
+    key = "final RSS: cycle (100 requests) ≤ django-async (100 requests)"
     assert found[key].startswith("**met** (0.69×)")
     assert found["RSS of cycle flat (second-half growth ≤ 5%)"] == "**met** (+0.0%)"
