@@ -258,6 +258,12 @@ def markdown(results: dict[str, Any], chart_name: str) -> str:
         "round (A B C … A B C …), warm-up before the first round.",
         "- In-process: `python -m benchmarks.inprocess TARGET PATH` in a child process "
         "pinned to CPU 0: median µs of repeats, each sized to a fixed time.",
+        "- Gunicorn targets run one sync worker, which closes each connection: their "
+        "figures include a TCP handshake per request, for every WSGI target alike.",
+        "- ⚠ err counts wrk's socket errors and timeouts (8 s) plus non-2xx answers; the "
+        "Django peer on Uvicorn opens a database connection per request "
+        "(`CONN_MAX_AGE = 0`, as Django advises under ASGI), which times out under "
+        "64 connections on PostgreSQL.",
         "- Servers:",
         "",
     ]
