@@ -5,6 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+BENCH_STAMP := $(VENV)/.bench-installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
@@ -44,10 +45,15 @@ pytest: $(STAMP) services
 
 test: check pytest
 
-bench: $(STAMP)
+$(BENCH_STAMP): $(STAMP) benchmarks/requirements.txt
+	@echo "==> installing the benchmark peers (benchmarks/requirements.txt)"
+	@$(BIN)/python -m pip install --quiet -r benchmarks/requirements.txt
+	@touch $(BENCH_STAMP)
+
+bench: $(BENCH_STAMP)
 	@$(BIN)/python -m benchmarks.run --full
 
-bench-quick: $(STAMP)
+bench-quick: $(BENCH_STAMP)
 	@$(BIN)/python -m benchmarks.run --quick
 
 clean:
