@@ -28,6 +28,8 @@ from asgi_cycle.utils.http import http_date
 if TYPE_CHECKING:
     from asgi_cycle.http import HttpRequest, HttpResponseBase
 
+_new_object = object.__new__
+
 
 class SessionMiddleware(MiddlewareMixin):
     """Attach ``request.session`` (``SESSION_ENGINE``'s ``SessionStore``) and save it."""
@@ -45,6 +47,12 @@ class SessionMiddleware(MiddlewareMixin):
             ) from exc
         # Engines with storage I/O (files, databases) must not run on the event loop.
         self.nonblocking_hooks = bool(getattr(self.SessionStore, "nonblocking", False))
+        # One store per request: when the engine keeps SessionBase's constructor (which only
+        # stores the key loader), the store is made without the call.
+        store = self.SessionStore
+        self._plain_store = (
+            store.__init__ is SessionBase.__init__ and store.__new__ is object.__new__
+        )
         super().__init__(get_response)
         self.cookie_name: str = settings.SESSION_COOKIE_NAME
         self.save_every_request: bool = settings.SESSION_SAVE_EVERY_REQUEST
@@ -73,7 +81,12 @@ class SessionMiddleware(MiddlewareMixin):
             value = None if req is None else req.COOKIES.get(name)
             return None if value is None else str(value)
 
-        request.session = self.SessionStore(key_loader=read_key)  # type: ignore[attr-defined]
+        if self._plain_store:
+            session = _new_object(self.SessionStore)
+            session._key_loader = read_key
+        else:
+            session = self.SessionStore(key_loader=read_key)
+        request.session = session  # type: ignore[attr-defined]
 
     def process_response(
         self, request: HttpRequest, response: HttpResponseBase

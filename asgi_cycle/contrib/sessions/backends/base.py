@@ -52,9 +52,12 @@ class SessionBase:
     TEST_COOKIE_VALUE = "worked"
     #: True for engines whose load/save do no I/O, so hooks may run on the loop.
     nonblocking = False
-    # Class-level defaults: a session is built for every request and most stay untouched.
+    # Class-level defaults: a session is built for every request and most stay untouched
+    # (SessionMiddleware may build one without calling __init__; see its process_request).
     accessed = False
     modified = False
+    __key: str | None = None
+    _key_loader: Callable[[], str | None] | None = None
 
     def __init__(
         self,
