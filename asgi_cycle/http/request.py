@@ -115,7 +115,7 @@ class HttpRequest:
 
     _encoding: str | None = None
     _upload_handlers: list[Any] = []
-    _stream: IO[bytes]
+    _body_stream: IO[bytes] | None = None
     _read_started = False
     _post: QueryDict | None = None
     _files: MultiValueDict[str, Any] | None = None
@@ -130,6 +130,18 @@ class HttpRequest:
         self.path_info = ""
         self.method: str | None = None
         self._stream = io.BytesIO()
+
+    @property
+    def _stream(self) -> IO[bytes]:
+        # An empty body's stream is made only if someone reads it (most GETs never do).
+        stream = self._body_stream
+        if stream is None:
+            stream = self._body_stream = io.BytesIO()
+        return stream
+
+    @_stream.setter
+    def _stream(self, value: IO[bytes]) -> None:
+        self._body_stream = value
 
     def __repr__(self) -> str:
         if self.method is None or not self.get_full_path():
@@ -492,7 +504,9 @@ class HttpRequest:
         if self._files:
             for upload in chain.from_iterable(values for _, values in self._files.lists()):
                 upload.close()
-        self._stream.close()
+        stream = self._body_stream
+        if stream is not None:
+            stream.close()
 
 
 def _stream_size(stream: IO[bytes]) -> int:
@@ -509,11 +523,15 @@ def _stream_size(stream: IO[bytes]) -> int:
 
 
 class ASGIRequest(HttpRequest):
-    """A request built from an ASGI ``scope`` and a body file positioned at 0."""
+    """A request built from an ASGI ``scope`` and a body file positioned at 0.
 
-    def __init__(self, scope: Scope, body_file: IO[bytes]) -> None:
+    ``body_file`` None stands for an empty body (its stream is made when read).
+    """
+
+    def __init__(self, scope: Scope, body_file: IO[bytes] | None = None) -> None:
         self.scope = scope
-        self._stream = body_file
+        if body_file is not None:
+            self._body_stream = body_file
         self.method = scope["method"].upper()
         path: str = scope["path"]
         root_path: str = scope.get("root_path", "")

@@ -176,3 +176,27 @@ def test_a_flag_set_in_meta_by_hand_still_sends_the_csrf_cookie():
     middleware = CsrfViewMiddleware(lambda request: HttpResponse(b""))
     response = middleware(req)
     assert response.cookies[settings.CSRF_COOKIE_NAME].value == "a" * 32
+
+
+# -- an empty body without a stream until read -----------------------------------------
+
+
+def test_a_request_without_a_body_file_reads_as_empty():
+    from asgi_cycle.http.request import ASGIRequest
+
+    from .helpers import scope
+
+    for use in ("body", "read", "readline", "post", "close"):
+        req = ASGIRequest(scope("POST", headers=[(b"content-type", b"text/plain")]))
+        if use == "body":
+            assert req.body == b""
+        elif use == "read":
+            assert req.read() == b""
+            assert req.read() == b""
+        elif use == "readline":
+            assert list(req) == []
+        elif use == "post":
+            assert req.POST == {}
+            assert req.body == b""
+        else:
+            req.close()  # nothing was opened: nothing to close, no error

@@ -191,7 +191,7 @@ class ASGIHandler(BaseHandler):
             else:
                 chain = self._middleware_chain
                 assert chain is not None  # built in __init__
-                return chain(self.request_class(scope, io.BytesIO()))
+                return chain(self.request_class(scope, None))  # an empty body
         return self._respond_with_body(scope, receive, trace)
 
     async def _respond_with_body(
