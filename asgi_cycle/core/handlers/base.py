@@ -208,7 +208,9 @@ class BaseHandler:
         resolver = get_resolver(urlconf)
         path = request.path_info
         shared = resolver._static_matches.get(path) if type(path) is str else None
-        if shared is not None and _lazy_match_ok(type(request)):
+        if shared is not None and (
+            _LAZY_MATCH_OK.get(type(request)) or _lazy_match_ok(type(request))
+        ):
             # A static route: request.resolver_match is copied from the shared match only
             # if someone reads it. The hooks and the view get their own kwargs dict.
             kwargs = {**shared.kwargs}
