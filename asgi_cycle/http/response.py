@@ -203,13 +203,14 @@ class HttpResponseBase:
         ``content-length`` is added for a non-streaming response that has none
         (except 1xx/204/304, which must not carry one).
         """
-        response_headers = self.headers
-        headers = response_headers.raw()
+        # ResponseHeaders.raw() and .has() inline, on the store of pairs: once per response.
+        pairs = self.headers._pairs
+        headers = list(pairs.values())
         cookies = self._cookies
         if cookies:
             for morsel in cookies.values():
                 headers.append((b"set-cookie", morsel.OutputString().encode("latin-1")))
-        if not self.streaming and not response_headers.has("content-length"):
+        if not self.streaming and "content-length" not in pairs:
             status = self.status_code
             if status >= 200 and status not in _NO_LENGTH_STATUSES:
                 length = self._content_length()
