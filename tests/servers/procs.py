@@ -50,6 +50,33 @@ class Server:
         return self.log_path.read_text(errors="replace")
 
 
+def example_app_env(folder: Path, **extra: str) -> dict[str, str]:
+    """Environment for serving the example app from ``folder/db.sqlite3``.
+
+    The database is made by the real ``asgi-cycle migrate`` and ``loaddata``
+    commands, with the demo products; ``extra`` adds or overrides variables
+    (``ASGI_CYCLE_SETTINGS`` defaults to ``app.settings``).
+    """
+    env = {
+        "ASGI_CYCLE_SETTINGS": "app.settings",
+        "DATABASE_URL": f"sqlite:///{folder / 'db.sqlite3'}",
+        "DEBUG": "0",
+        "SECRET_KEY": "example-app-test-key",
+        **extra,
+    }
+    for command in (["migrate"], ["loaddata", "app/fixtures/products.json"]):
+        done = subprocess.run(
+            [str(BIN / "asgi-cycle"), *command],
+            cwd=ROOT,
+            env={**os.environ, **env},
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
+    return env
+
+
 def uvicorn_command(app: str, port: int, extra: Sequence[str] = ()) -> list[str]:
     """The uvicorn command line for ``app`` (module:attr)."""
     return [str(BIN / "uvicorn"), app, "--host", "127.0.0.1", "--port", str(port), *extra]
@@ -124,4 +151,12 @@ def stop(process: subprocess.Popen[bytes], timeout: float = 10.0) -> None:
         process.wait(timeout)
 
 
-__all__ = ["Server", "free_port", "gunicorn_command", "run_server", "stop", "uvicorn_command"]
+__all__ = [
+    "Server",
+    "example_app_env",
+    "free_port",
+    "gunicorn_command",
+    "run_server",
+    "stop",
+    "uvicorn_command",
+]

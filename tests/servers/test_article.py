@@ -7,13 +7,12 @@ migrate`` and ``asgi-cycle loaddata`` commands; both must give the same bytes.
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Iterator
 
 import httpx
 import pytest
 
-from .procs import BIN, ROOT, Server, gunicorn_command, run_server, uvicorn_command
+from .procs import Server, example_app_env, gunicorn_command, run_server, uvicorn_command
 
 pytestmark = pytest.mark.servers
 
@@ -22,30 +21,7 @@ FRAMING = {"date", "server", "connection", "transfer-encoding", "keep-alive"}
 
 @pytest.fixture(scope="module")
 def article_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    folder = tmp_path_factory.mktemp("article")
-    env = {
-        "ASGI_CYCLE_SETTINGS": "app.settings",
-        "DATABASE_URL": f"sqlite:///{folder / 'db.sqlite3'}",
-        "DEBUG": "0",
-        "SECRET_KEY": "article-test-key",
-    }
-    for command in (["migrate"], ["loaddata", "app/fixtures/products.json"]):
-        done = subprocess.run(
-            [str(BIN / "asgi-cycle"), *command],
-            cwd=ROOT,
-            env={**_base_env(), **env},
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
-        assert done.returncode == 0, done.stdout + done.stderr
-    return env
-
-
-def _base_env() -> dict[str, str]:
-    import os
-
-    return dict(os.environ)
+    return example_app_env(tmp_path_factory.mktemp("article"))
 
 
 @pytest.fixture(scope="module", params=["uvicorn", "gunicorn"])

@@ -11,9 +11,7 @@ Date, Server and connection framing.
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -22,7 +20,7 @@ import httpx
 import pytest
 
 from ._procs import SHIM_CONF, uwsgi_command
-from .procs import BIN, ROOT, gunicorn_command, run_server, uvicorn_command
+from .procs import example_app_env, gunicorn_command, run_server, uvicorn_command
 from .scenarios import APP_SCENARIOS, SCENARIOS
 
 pytestmark = pytest.mark.servers
@@ -128,23 +126,7 @@ TOKEN = re.compile(rb'name="csrfmiddlewaretoken" value="[^"]+"')
 
 def fresh_database(folder: Path) -> dict[str, str]:
     """An SQLite file with the demo products, made by the real commands."""
-    env = {
-        "ASGI_CYCLE_SETTINGS": "app.settings",
-        "DATABASE_URL": f"sqlite:///{folder / 'db.sqlite3'}",
-        "DEBUG": "0",
-        "SECRET_KEY": "scenario-app-key",
-    }
-    for command in (["migrate"], ["loaddata", "app/fixtures/products.json"]):
-        done = subprocess.run(
-            [str(BIN / "asgi-cycle"), *command],
-            cwd=ROOT,
-            env={**os.environ, **env},
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
-        assert done.returncode == 0, done.stdout + done.stderr
-    return env
+    return example_app_env(folder)
 
 
 def app_flow(client: httpx.Client) -> list[Answer]:

@@ -25,7 +25,16 @@ import httpx
 import pytest
 
 from tests.servers._procs import SHIM_CONF, uwsgi_command
-from tests.servers.procs import BIN, ROOT, Server, free_port, gunicorn_command, run_server, stop
+from tests.servers.procs import (
+    BIN,
+    ROOT,
+    Server,
+    example_app_env,
+    free_port,
+    gunicorn_command,
+    run_server,
+    stop,
+)
 
 pytestmark = pytest.mark.servers
 
@@ -140,24 +149,7 @@ def test_failing_startup_stops_gunicorn_with_the_error_shown(
 
 @pytest.fixture(scope="module")
 def article_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    folder = tmp_path_factory.mktemp("preload")
-    env = {
-        "ASGI_CYCLE_SETTINGS": "app.settings",
-        "DATABASE_URL": f"sqlite:///{folder / 'db.sqlite3'}",
-        "DEBUG": "0",
-        "SECRET_KEY": "preload-test-key",
-    }
-    for command in (["migrate"], ["loaddata", "app/fixtures/products.json"]):
-        done = subprocess.run(
-            [str(BIN / "asgi-cycle"), *command],
-            cwd=ROOT,
-            env={**os.environ, **env},
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
-        assert done.returncode == 0, done.stdout + done.stderr
-    return env
+    return example_app_env(tmp_path_factory.mktemp("preload"))
 
 
 @pytest.mark.parametrize("hooks", [False, True], ids=["lazy", "hooks"])
