@@ -245,3 +245,13 @@ async def test_root_path_is_the_script_prefix_for_reverse():
         plain = await client.get("/where/")
     assert mounted.text == "/mount/where/ /where/ /mount/where/"
     assert plain.text == "/where/ /where/ /where/"
+
+
+async def test_debug_page_survives_a_request_whose_headers_are_malformed(path_kind):
+    # Reading META raises BadRequest for a header past CYCLE_MAX_HEADER_VALUE; the DEBUG
+    # page for that very error must still render (400, not a crash into 500).
+    with override_settings(DEBUG=True, CYCLE_MAX_HEADER_VALUE=64):
+        async with AsyncClient(get_asgi_application(), wsgi=path_kind == "wsgi") as client:
+            response = await client.get("/meta/", headers={"X-Long": "v" * 200})
+    assert response.status_code == 400
+    assert "Traceback" in response.text

@@ -88,7 +88,12 @@ def where(request):
     return HttpResponse(f"{request.path} {request.path_info} {reverse('where')}")
 
 
+def read_meta(request):
+    return HttpResponse(request.META.get("HTTP_X_LONG", ""))
+
+
 urlpatterns = [
+    path("meta/", read_meta),
     path("where/", where, name="where"),
     path("async/", async_view),
     path("sync/", sync_view),
