@@ -24,6 +24,7 @@ ERROR_PAGES: dict[int, tuple[str, str]] = {
     404: ("Not Found", "The requested resource was not found on this server."),
     408: ("Request Timeout (408)", "The request body did not arrive in time."),
     413: ("Payload Too Large (413)", "The request body is larger than this server accepts."),
+    414: ("URI Too Long (414)", "The request line is longer than this server accepts."),
     500: ("Server Error (500)", "The server hit an error and could not answer the request."),
 }
 

@@ -179,6 +179,13 @@ class ASGIHandler(BaseHandler):
         root_path = scope.get("root_path")
         if root_path or get_script_prefix() != "/":
             set_script_prefix(root_path or "/")
+        if (
+            len(scope.get("raw_path") or b"")
+            + len(scope.get("query_string", b""))
+            + len(scope["method"])
+            > _MAX_TARGET
+        ):
+            return _uri_too_long()
         if "\ufffd" in scope["path"] and _undecodable(scope):
             return aresponse_for_exception(
                 self.request_class(scope, io.BytesIO()),
@@ -227,6 +234,22 @@ def _undecodable(scope: Scope) -> bool:
     except UnicodeDecodeError:
         return True
     return False
+
+
+#: Longest request line served: Gunicorn's ``limit_request_line``; uvicorn has no limit.
+MAX_REQUEST_LINE = 4094
+# Method, raw path and query together: the line less two spaces, "?" and "HTTP/1.1".
+_MAX_TARGET = MAX_REQUEST_LINE - 11
+
+
+async def _uri_too_long() -> HttpResponseBase:
+    """414 for a request line past ``MAX_REQUEST_LINE`` (BAD_INPUT 26), as Gunicorn answers."""
+    from asgi_cycle.views.defaults import plain_error
+
+    logger.warning("Request line longer than %d bytes", MAX_REQUEST_LINE)
+    response = plain_error(414)
+    response["Connection"] = "close"
+    return response
 
 
 async def _refusal(request: Any, exc: Exception) -> HttpResponseBase:
