@@ -33,9 +33,10 @@ def to_wsgi(asgi_app: ASGIApp) -> WSGIShim:
 
 def get_wsgi_application() -> WSGIShim:
     """The project's ASGI application, served through WSGI."""
+    from asgi_cycle.conf import settings
     from asgi_cycle.core.asgi import get_asgi_application
 
-    return to_wsgi(get_asgi_application())
+    return WSGIShim(get_asgi_application(), body_timeout=settings.CYCLE_BODY_TIMEOUT)
 
 
 __all__ = ["get_wsgi_application", "to_wsgi"]

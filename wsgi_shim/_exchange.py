@@ -20,6 +20,14 @@ most 64 KiB. A body that ends before its announced length means the client
 has gone: ``http.disconnect``, never a spin on empty reads (a2wsgi's gap).
 After the body, ``receive`` waits until the response ends or the server
 closes the iterator early, then reports ``http.disconnect``.
+
+A blocking read cannot be interrupted by the app's own body timeout (the loop
+is stuck in it), so a Gunicorn worker would wait for a stalled or trickling
+upload until the arbiter kills it, and Gunicorn would then answer 500. With
+``body_timeout``, a watchdog timer shuts the read side of Gunicorn's socket
+when the time is up, which ends the read; ``receive`` then yields to the loop,
+where the app's own timeout fires (asgi_cycle's 408), or reports
+``http.disconnect`` a second later for any other app (BAD_INPUT 35).
 """
 
 from __future__ import annotations
@@ -28,6 +36,9 @@ import asyncio
 import importlib
 import io
 import os
+import socket
+import threading
+import time
 from typing import Any, BinaryIO
 
 from asgi_cycle.types import Message, RawHeaders
@@ -41,6 +52,10 @@ class Exchange:
 
     __slots__ = (
         "body_done",
+        "body_timeout",
+        "deadline",
+        "sock",
+        "watchdog",
         "chunks",
         "closed",
         "complete",
@@ -56,7 +71,12 @@ class Exchange:
         "wakeup",
     )
 
-    def __init__(self, loop: asyncio.AbstractEventLoop, environ: dict[str, Any]) -> None:
+    def __init__(
+        self,
+        loop: asyncio.AbstractEventLoop,
+        environ: dict[str, Any],
+        body_timeout: float | None = None,
+    ) -> None:
         self.loop = loop
         self.input = environ.get("wsgi.input")
         self.remaining = 0
@@ -72,6 +92,11 @@ class Exchange:
             if "uwsgi.version" in environ:
                 # uWSGI leaves chunked framing to the app: its wsgi.input reads nothing.
                 self.input = _UwsgiChunks()
+        self.body_timeout = body_timeout
+        self.deadline: float | None = None
+        # Gunicorn's socket, to bound blocking body reads by body_timeout.
+        self.sock = environ.get("gunicorn.socket") if body_timeout else None
+        self.watchdog: threading.Timer | None = None
         self.body_done = False  # True once the last http.request message went out
         self.status: int | None = None
         self.headers: RawHeaders = []
@@ -88,7 +113,13 @@ class Exchange:
     async def receive(self) -> Message:
         """The next request body piece, or ``http.disconnect``."""
         if not self.body_done and not self.closed:
-            return self._read()
+            message = self._read()
+            if message is not None:
+                return message
+            # The body timed out: let the app's own timeout fire, else report a disconnect.
+            await asyncio.sleep(1.0)
+            self.disconnect()
+            return _DISCONNECT
         if self.closed:
             return _DISCONNECT
         waiter: asyncio.Future[None] = self.loop.create_future()
@@ -99,11 +130,13 @@ class Exchange:
             self.waiters.remove(waiter)
         return _DISCONNECT
 
-    def _read(self) -> Message:
+    def _read(self) -> Message | None:
         if self.remaining <= 0 and not self.until_eof:
             self.body_done = True
             return {"type": "http.request", "body": b"", "more_body": False}
         size = _READ_SIZE if self.until_eof else min(_READ_SIZE, self.remaining)
+        if self.sock is not None and self.deadline is None:
+            self._start_watchdog()
         try:
             data: bytes = self.input.read(size) if self.input is not None else b""
         except Exception:
@@ -112,6 +145,10 @@ class Exchange:
             data = b""
             if self.until_eof:
                 self.until_eof = False
+        if self.deadline is not None and time.monotonic() >= self.deadline:
+            self.body_done = True
+            self._stop_watchdog()
+            return None  # the body timed out (see the module docstring)
         if not data:
             self.body_done = True
             if self.until_eof:
@@ -123,7 +160,21 @@ class Exchange:
             self.remaining -= len(data)
             if self.remaining <= 0:
                 self.body_done = True
+        if self.body_done:
+            self._stop_watchdog()
         return {"type": "http.request", "body": data, "more_body": not self.body_done}
+
+    def _start_watchdog(self) -> None:
+        timeout = self.body_timeout or 0.0
+        self.deadline = time.monotonic() + timeout
+        self.watchdog = threading.Timer(timeout, _stop_reading, (self.sock,))
+        self.watchdog.daemon = True
+        self.watchdog.start()
+
+    def _stop_watchdog(self) -> None:
+        watchdog, self.watchdog = self.watchdog, None
+        if watchdog is not None:
+            watchdog.cancel()
 
     async def send(self, message: Message) -> None:
         """Record a response message; hand streamed chunks over one at a time."""
@@ -190,10 +241,19 @@ class Exchange:
 
     def disconnect(self) -> None:
         """The client is gone (or the response is over): tell ``receive`` waiters."""
+        self._stop_watchdog()
         self.closed = True
         for waiter in self.waiters:
             if not waiter.done():
                 waiter.set_result(None)
+
+
+def _stop_reading(sock: socket.socket) -> None:
+    """The body's time is up: end the blocked read (the answer can still be written)."""
+    try:
+        sock.shutdown(socket.SHUT_RD)
+    except OSError:
+        pass  # already closed
 
 
 class _UwsgiChunks:

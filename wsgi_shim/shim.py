@@ -46,9 +46,17 @@ _BAD_REQUEST = [*_PLAIN, (b"content-length", b"11")]
 class WSGIShim:
     """A WSGI application serving ``app`` (an ASGI app) with the same lifecycle."""
 
-    def __init__(self, app: ASGIApp, *, wait_time: float = 10.0, lifespan_timeout: float = 60.0):
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        wait_time: float = 10.0,
+        lifespan_timeout: float = 60.0,
+        body_timeout: float | None = None,
+    ):
         self.app = app
         self.wait_time = wait_time
+        self.body_timeout = body_timeout
         self.lifespan = Lifespan(app, lifespan_timeout)
         # asgi_cycle's handler answers an undecodable path itself (its own 400 page,
         # as under Uvicorn); any other app gets the shim's plain 400 instead of a
@@ -76,7 +84,7 @@ class WSGIShim:
         except BadEnviron as exc:
             logger.warning("Bad request: %s", exc)
             return _reply(start_response, 400, _BAD_REQUEST, b"Bad Request")
-        exchange = Exchange(loop, environ)
+        exchange = Exchange(loop, environ, self.body_timeout)
         call = cast("Coroutine[Any, Any, None]", self.app(scope, exchange.receive, exchange.send))
         task = loop.create_task(call)
         task.add_done_callback(exchange.task_done)
