@@ -275,6 +275,17 @@ async def test_row_44_control_characters_are_logged_escaped(
     await assert_unchanged_and_serving(client)
 
 
+async def test_row_44_a_plain_404_is_logged_escaped(
+    client: AsyncClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Row 44: the 404 for such a path is logged once ("Not Found: ...", as Django does),
+    with the control characters escaped."""
+    with caplog.at_level(logging.WARNING, logger="asgi_cycle.request"):
+        response = await client.get(CONTROL_PATH)
+    assert response.status_code == 404
+    assert caplog.messages == ["Not Found: /bad/\\nforged line\\x1b[31mred\\x1b[0m/"]
+
+
 @pytest.mark.servers
 @pytest.mark.parametrize("host", ["127.0.0.1", "evil.com"])
 def test_row_44_control_characters_never_reach_the_server_log_raw(

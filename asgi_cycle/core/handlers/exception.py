@@ -7,7 +7,7 @@ from ``get_response``, never an exception (Django's contract). The mapping:
 ==============================  ======  =====================================
 exception                       status  page
 ==============================  ======  =====================================
-Http404, Resolver404            404     handler404 (DEBUG: tried patterns)
+Http404, Resolver404            404     handler404 (DEBUG: tried patterns), logged
 PermissionDenied                403     handler403
 RequestDataTooBig               413     payload too large
 BadRequest, SuspiciousOperation 400     handler400 (DEBUG: traceback page)
@@ -79,6 +79,7 @@ async def aresponse_for_exception(request: HttpRequest, exc: Exception) -> HttpR
     from asgi_cycle.urls import Resolver404
 
     if isinstance(exc, Http404 | Resolver404):
+        _log(request, exc, 404, request_logger.warning, "Not Found")
         if settings.DEBUG:
             from asgi_cycle.views.debug import technical_404_response
 
