@@ -22,7 +22,7 @@ from __future__ import annotations
 import time
 from collections import deque
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
@@ -165,15 +165,18 @@ class RecentTraces:
 recent = RecentTraces()
 
 
-@contextmanager
-def span(stage: str, name: str = "") -> Iterator[None]:
-    """Time the block as a span of the current request's trace, if there is one."""
+_NO_SPAN = nullcontext()
+
+
+def span(stage: str, name: str = "") -> AbstractContextManager[None]:
+    """Time the block as a span of the current request's trace, if there is one.
+
+    Untraced, this is one context-variable lookup and a shared no-op context.
+    """
     trace = current_trace.get()
     if trace is None:
-        yield
-        return
-    with trace.span(stage, name):
-        yield
+        return _NO_SPAN
+    return trace.span(stage, name)
 
 
 __all__ = [

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from asgi_cycle.core.tracing import current_trace
+from asgi_cycle.core.tracing import span
 from asgi_cycle.template.exceptions import TemplateDoesNotExist
 from asgi_cycle.template.utils import engines
 
@@ -67,11 +67,8 @@ def render_to_string(
     (``render()`` in a view shows up in Server-Timing and ``/__cycle__/``). A
     ``TemplateResponse`` does not come through here: the handler times its render.
     """
-    trace = current_trace.get()
-    if trace is None:
-        return _render(template_name, context, request, using)
     name = template_name if isinstance(template_name, str) else ", ".join(template_name)
-    with trace.span("template", name):
+    with span("template", name):
         return _render(template_name, context, request, using)
 
 

@@ -90,3 +90,18 @@ async def test_cycle_page_does_not_exist_when_debug_off(path_kind):
     async with AsyncClient(app, wsgi=path_kind == "wsgi") as client:
         page = await client.get("/__cycle__/")
     assert page.status_code == 404
+
+
+def test_span_records_only_inside_a_trace():
+    from asgi_cycle.core.tracing import Trace, current_trace, span
+
+    with span("template", "outside.html"):
+        pass  # no trace: nothing to record, nothing raised
+    trace = Trace("GET", "/")
+    token = current_trace.set(trace)
+    try:
+        with span("template", "inside.html"):
+            pass
+    finally:
+        current_trace.reset(token)
+    assert [(s.stage, s.name) for s in trace.spans] == [("template", "inside.html")]
