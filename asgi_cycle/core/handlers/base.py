@@ -193,13 +193,6 @@ class BaseHandler:
             handler_is_async = layer_is_async
         self._middleware_chain = adapt(handler, True, handler_is_async)
 
-    async def get_response_async(self, request: HttpRequest) -> HttpResponseBase:
-        """Run ``request`` through the whole onion and return the response."""
-        if self._middleware_chain is None:
-            self.load_middleware()
-        assert self._middleware_chain is not None  # for mypy: load_middleware sets it
-        return await self._middleware_chain(request)
-
     def resolve_request(self, request: HttpRequest) -> tuple[Any, tuple[Any, ...], dict[str, Any]]:
         """Resolve the path (honouring ``request.urlconf``) and attach ``resolver_match``."""
         urlconf = getattr(request, "urlconf", None)
