@@ -13,8 +13,6 @@ migrate`` and ``loaddata`` commands and settings from ``server_settings``.
 from __future__ import annotations
 
 import io
-import os
-import subprocess
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -29,7 +27,14 @@ from asgi_cycle.db import adisconnect_all
 from asgi_cycle.db.migrate import amigrate
 from asgi_cycle.db.models.fixtures import aload, read_fixture
 from asgi_cycle.test import AsyncClient, override_settings
-from tests.servers.procs import BIN, ROOT, Server, gunicorn_command, run_server, uvicorn_command
+from tests.servers.procs import (
+    ROOT,
+    Server,
+    example_app_env,
+    gunicorn_command,
+    run_server,
+    uvicorn_command,
+)
 
 APP_SETTINGS = {
     name: getattr(app_settings, name)
@@ -94,24 +99,12 @@ async def assert_unchanged_and_serving(client: AsyncClient) -> None:
 def server_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     """Environment for the servers: settings module and a migrated, loaded SQLite file."""
     folder = tmp_path_factory.mktemp("bad_input")
-    env = {
-        "ASGI_CYCLE_SETTINGS": "tests.bad_input.server_settings",
-        "DATABASE_URL": f"sqlite:///{folder / 'db.sqlite3'}",
-        "DEBUG": "0",
-        "SECRET_KEY": "bad-input-test-key",
-        "BAD_INPUT_STREAM_EVENTS": str(folder / "stream-events.txt"),
-    }
-    for command in (["migrate"], ["loaddata", "app/fixtures/products.json"]):
-        done = subprocess.run(
-            [str(BIN / "asgi-cycle"), *command],
-            cwd=ROOT,
-            env={**os.environ, **env},
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
-        assert done.returncode == 0, done.stdout + done.stderr
-    return env
+    return example_app_env(
+        folder,
+        ASGI_CYCLE_SETTINGS="tests.bad_input.server_settings",
+        SECRET_KEY="bad-input-test-key",
+        BAD_INPUT_STREAM_EVENTS=str(folder / "stream-events.txt"),
+    )
 
 
 def server_command(kind: str, extra: list[str] | None = None) -> object:
