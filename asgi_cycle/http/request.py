@@ -110,6 +110,44 @@ class _ResolverMatchAttribute:
         request._pending_match = None
 
 
+_NO_SESSION: Any = object()
+
+
+class _SessionAttribute:
+    """``request.session``: set as usual, or built on first read from a factory.
+
+    ``SessionMiddleware`` leaves a factory in ``_session_factory`` instead of
+    building a store for every request; the first read builds it (most
+    requests never read it). Without a session or a factory the attribute is
+    missing, as a plain attribute would be, so ``hasattr(request, "session")``
+    still tells whether the middleware ran.
+    """
+
+    def __get__(self, request: Any, owner: Any = None) -> Any:
+        if request is None:
+            return self
+        session = request._session
+        if session is _NO_SESSION:
+            factory = request._session_factory
+            if factory is None:
+                raise AttributeError(
+                    f"{type(request).__name__!r} object has no attribute 'session'"
+                )
+            request._session_factory = None
+            session = request._session = factory(request)
+        return session
+
+    def __set__(self, request: Any, value: Any) -> None:
+        request._session = value
+        request._session_factory = None
+
+    def __delete__(self, request: Any) -> None:
+        if request._session is _NO_SESSION and request._session_factory is None:
+            raise AttributeError("session")
+        request._session = _NO_SESSION
+        request._session_factory = None
+
+
 class HttpRequest:
     """An HTTP request: Django's attributes and methods."""
 
@@ -124,6 +162,10 @@ class HttpRequest:
     _resolver_match: Any = None
     _pending_match: tuple[Any, Any, str, dict[str, Any]] | None = None
     urlconf: Any = None
+    #: Set by SessionMiddleware (see _SessionAttribute); not one of Django's names.
+    session: Any = _SessionAttribute()
+    _session: Any = _NO_SESSION
+    _session_factory: Any = None
 
     def __init__(self) -> None:
         self.path = ""

@@ -99,7 +99,7 @@ def _read_secret(request: HttpRequest, use_sessions: bool, cookie_name: str) -> 
     """The secret from the cookie or session; InvalidTokenFormat when malformed."""
     if use_sessions:
         try:
-            secret = request.session.get(CSRF_SESSION_KEY)  # type: ignore[attr-defined]
+            secret = request.session.get(CSRF_SESSION_KEY)
         except AttributeError:
             raise ImproperlyConfigured(
                 "CSRF_USE_SESSIONS is enabled, but request.session is not set. "
@@ -237,7 +237,7 @@ class CsrfViewMiddleware(MiddlewareMixin):
     def _set_csrf_cookie(self, request: HttpRequest, response: HttpResponseBase) -> None:
         secret = request.META["CSRF_COOKIE"]
         if self.use_sessions:
-            session = request.session  # type: ignore[attr-defined]
+            session = request.session
             if session.get(CSRF_SESSION_KEY) != secret:
                 session[CSRF_SESSION_KEY] = secret
         else:

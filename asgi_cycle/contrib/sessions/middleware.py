@@ -1,7 +1,8 @@
 """``SessionMiddleware``: ``request.session`` in, the session cookie out.
 
-A session that is never touched costs one small object and no cookie parsing:
-its key is read from the cookie only on first access. On the way out:
+A session that is never touched costs one attribute and no cookie parsing: the
+store is built when ``request.session`` is first read, and its key is read from
+the cookie only when the session's data is. On the way out:
 
 - a session emptied while its cookie exists (``flush``, logout) deletes the cookie;
 - an accessed session adds ``Vary: Cookie`` (the page depended on it);
@@ -21,14 +22,27 @@ from asgi_cycle.conf import settings
 from asgi_cycle.contrib.sessions.backends.base import SessionBase, UpdateError
 from asgi_cycle.contrib.sessions.exceptions import SessionInterrupted
 from asgi_cycle.core.exceptions import ImproperlyConfigured
+from asgi_cycle.http.request import _NO_SESSION, HttpRequest
 from asgi_cycle.utils.cache import patch_vary_headers
 from asgi_cycle.utils.deprecation import GetResponse, MiddlewareMixin
 from asgi_cycle.utils.http import http_date
 
 if TYPE_CHECKING:
-    from asgi_cycle.http import HttpRequest, HttpResponseBase
+    from asgi_cycle.http import HttpResponseBase
 
 _new_object = object.__new__
+
+#: Request class -> whether it keeps HttpRequest's lazily built ``session``.
+_LAZY_SESSION_OK: dict[type, bool] = {}
+
+
+def _lazy_session_ok(request_class: type) -> bool:
+    ok = _LAZY_SESSION_OK.get(request_class)
+    if ok is None:
+        ok = _LAZY_SESSION_OK[request_class] = (
+            getattr(request_class, "session", None) is vars(HttpRequest)["session"]
+        )
+    return ok
 
 
 class SessionMiddleware(MiddlewareMixin):
@@ -54,6 +68,8 @@ class SessionMiddleware(MiddlewareMixin):
             store.__init__ is SessionBase.__init__ and store.__new__ is object.__new__
         )
         super().__init__(get_response)
+        #: Bound once: process_request hands it to every request.
+        self._factory = self._build_session
         self.cookie_name: str = settings.SESSION_COOKIE_NAME
         self.save_every_request: bool = settings.SESSION_SAVE_EVERY_REQUEST
         self.cookie_kwargs: dict[str, Any] = {
@@ -71,6 +87,16 @@ class SessionMiddleware(MiddlewareMixin):
 
     def process_request(self, request: HttpRequest) -> None:
         """Give the request a session whose key is read from the cookie when needed."""
+        if _LAZY_SESSION_OK.get(type(request)) or _lazy_session_ok(type(request)):
+            # The store is built on the first read of request.session, if any.
+            if request._session is not _NO_SESSION:
+                request._session = _NO_SESSION
+            request._session_factory = self._factory
+            return
+        request.session = self._build_session(request)
+
+    def _build_session(self, request: HttpRequest) -> SessionBase:
+        """A store for ``request`` whose key is read from the cookie on first use."""
         name = self.cookie_name
         # A weak reference: request -> session -> loader -> request would be a cycle,
         # leaving every request to the cyclic garbage collector instead of refcounting.
@@ -82,17 +108,25 @@ class SessionMiddleware(MiddlewareMixin):
             return None if value is None else str(value)
 
         if self._plain_store:
-            session = _new_object(self.SessionStore)
+            session: SessionBase = _new_object(self.SessionStore)
             session._key_loader = read_key
-        else:
-            session = self.SessionStore(key_loader=read_key)
-        request.session = session  # type: ignore[attr-defined]
+            return session
+        return self.SessionStore(key_loader=read_key)
 
     def process_response(
         self, request: HttpRequest, response: HttpResponseBase
     ) -> HttpResponseBase:
         """Save the session and set, refresh or delete its cookie."""
-        session: SessionBase | None = getattr(request, "session", None)
+        session: SessionBase | None
+        if _LAZY_SESSION_OK.get(type(request)):
+            session = request._session
+            if session is _NO_SESSION:
+                if request._session_factory is None or not self.save_every_request:
+                    # No session, or one never read: untouched, nothing to send.
+                    return response
+                session = request.session
+        else:
+            session = getattr(request, "session", None)
         if session is None:
             return response
         accessed = session.accessed

@@ -6,6 +6,8 @@ import sys
 import types
 from typing import Any
 
+import pytest
+
 from asgi_cycle.contrib.sessions.backends.signed_cookies import SessionStore as SignedStore
 from asgi_cycle.contrib.sessions.middleware import SessionMiddleware
 from asgi_cycle.http import HttpResponse
@@ -58,3 +60,39 @@ async def test_a_store_built_without_its_constructor_reads_the_cookie_when_asked
     assert seen == {"color": "green", "key": cookie.value}
     empty = SignedStore()
     assert empty.session_key is None and not empty.accessed
+
+
+def test_the_store_is_built_on_first_read_and_kept():
+    middleware = SessionMiddleware(lambda request: HttpResponse("ok"))
+    request = make_request()
+    assert not hasattr(request, "session")
+    middleware.process_request(request)
+    assert hasattr(request, "session")
+    session = request.session
+    assert isinstance(session, SignedStore)
+    assert request.session is session
+
+
+def test_the_session_attribute_can_be_set_and_deleted():
+    middleware = SessionMiddleware(lambda request: HttpResponse("ok"))
+    request = make_request()
+    middleware.process_request(request)
+    del request.session
+    assert not hasattr(request, "session")
+    with pytest.raises(AttributeError):
+        del request.session
+    request.session = None
+    assert request.session is None
+    response = middleware.process_response(request, HttpResponse("ok"))
+    assert not response.cookies
+
+
+@override_settings(SESSION_SAVE_EVERY_REQUEST=True)
+def test_save_every_request_builds_an_unread_session():
+    middleware = SessionMiddleware(lambda request: HttpResponse("ok"))
+    request = make_request()
+    middleware.process_request(request)
+    response = middleware.process_response(request, HttpResponse("ok"))
+    # Empty and without a cookie: nothing to save, as with a store built eagerly.
+    assert not response.cookies
+    assert isinstance(request.session, SignedStore)
