@@ -379,11 +379,17 @@ class HttpResponse(HttpResponseBase):
     #: Whether the class keeps HttpResponse's content setter (bytes may then skip it).
     _plain_content = True
 
+    #: Whether HttpResponseBase.__init__ comes right after this class's __init__ in the
+    #: MRO (no cooperative class between them), so __init__ may do its work inline.
+    _plain_base = True
+
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         cls._plain_content = (
             cls.content is HttpResponse.content and cls._set_content is HttpResponse._set_content
         )
+        mro = cls.__mro__
+        cls._plain_base = mro[mro.index(HttpResponse) + 1] is HttpResponseBase
 
     def __init__(
         self,
@@ -394,6 +400,24 @@ class HttpResponse(HttpResponseBase):
         charset: str | None = None,
         headers: Any = None,
     ) -> None:
+        if (
+            headers is None
+            and charset is None
+            and status is None
+            and reason is None
+            and type(content) is bytes
+            and self._plain_base
+            and self._plain_content
+        ):
+            # The common case: HttpResponseBase.__init__ for a known content type, inline.
+            if content_type is None:
+                content_type = _default_content_type(settings.DEFAULT_CHARSET)
+            prepared = _CONTENT_TYPES.get(content_type) if type(content_type) is str else None
+            if prepared is not None:
+                self.headers = ResponseHeaders.with_one(prepared)
+                self._resource_closers = []
+                self._container = [content]
+                return
         # The base class's parameters spelled out: no *args/**kwargs repacking per response.
         super().__init__(content_type, status, reason, charset, headers)
         if type(content) is bytes and self._plain_content:

@@ -106,6 +106,15 @@ class ResponseHeaders(MutableMapping[str, str]):
         self._store[lower] = (name, text, pair)
         self._pairs[lower] = pair
 
+    @classmethod
+    def with_one(cls, prepared: PreparedHeader) -> ResponseHeaders:
+        """A new map holding only the header validated by ``prepare_header``."""
+        headers = _new_headers(cls)
+        lower, entry = prepared
+        headers._store = {lower: entry}
+        headers._pairs = {lower: entry[2]}
+        return headers
+
     def put(self, prepared: PreparedHeader) -> None:
         """Set a header validated by ``prepare_header``."""
         lower, entry = prepared
@@ -126,6 +135,18 @@ class ResponseHeaders(MutableMapping[str, str]):
             if lower not in store:
                 store[lower] = entry
                 pairs[lower] = entry[2]
+
+    def put_default_length(self, response: Any) -> None:
+        """Set ``Content-Length`` to ``len(response.content)`` unless it is set.
+
+        ``content`` is read only when the header is missing (as Django's
+        CommonMiddleware does).
+        """
+        if "content-length" not in self._store:
+            length = len(response.content)
+            lower, entry = _LENGTHS.get(length) or content_length_header(length)
+            self._store[lower] = entry
+            self._pairs[lower] = entry[2]
 
     def __getitem__(self, key: str) -> str:
         return self._store[key.lower()][1]
@@ -191,6 +212,9 @@ class ResponseHeaders(MutableMapping[str, str]):
         return lower_name in self._store
 
 
+_new_headers = object.__new__
+
+
 def prepare_header(name: str, value: Any) -> PreparedHeader:
     """Validate and encode a header once, for ``ResponseHeaders.put`` on many responses."""
     headers = ResponseHeaders()
@@ -203,9 +227,20 @@ def prepare_header(name: str, value: Any) -> PreparedHeader:
 _CHECKED_NAMES["Content-Length"] = "content-length"
 
 
+#: Prepared Content-Length headers of small bodies: most responses repeat a few lengths.
+_LENGTHS: dict[int, PreparedHeader] = {}
+_LENGTHS_MAX = 4096
+
+
 def content_length_header(length: int) -> PreparedHeader:
     """``Content-Length: length`` (digits need no validation)."""
-    return "content-length", ("Content-Length", str(length), (b"content-length", b"%d" % length))
+    prepared = _LENGTHS.get(length)
+    if prepared is None:
+        text = str(length)
+        prepared = "content-length", ("Content-Length", text, (b"content-length", text.encode()))
+        if type(length) is int and 0 <= length < _LENGTHS_MAX:
+            _LENGTHS[length] = prepared
+    return prepared
 
 
 __all__ = [

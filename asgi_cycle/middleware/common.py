@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from asgi_cycle.conf import settings
 from asgi_cycle.core.exceptions import PermissionDenied
-from asgi_cycle.http.response_headers import ResponseHeaders, content_length_header
+from asgi_cycle.http.response_headers import ResponseHeaders
 from asgi_cycle.utils.deprecation import GetResponse, MiddlewareMixin
 from asgi_cycle.utils.http import escape_leading_slashes
 
@@ -117,8 +117,7 @@ class CommonMiddleware(MiddlewareMixin):
             return response
         headers = response.headers
         if type(headers) is ResponseHeaders:
-            if not headers.has("content-length"):
-                headers.put(content_length_header(len(response.content)))  # type: ignore[attr-defined]
+            headers.put_default_length(response)
         elif "Content-Length" not in headers:
             headers["Content-Length"] = str(len(response.content))  # type: ignore[attr-defined]
         return response

@@ -6,11 +6,14 @@ remembers hosts that passed; headers set on every response are validated once.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from asgi_cycle.conf import settings
 from asgi_cycle.core.exceptions import BadRequest, DisallowedHost
 from asgi_cycle.http import HttpResponse, HttpResponseNotModified
+from asgi_cycle.http.response import HttpResponseBase
 from asgi_cycle.http.response_headers import (
     BadHeaderError,
     ResponseHeaders,
@@ -200,3 +203,95 @@ def test_a_request_without_a_body_file_reads_as_empty():
             assert req.body == b""
         else:
             req.close()  # nothing was opened: nothing to close, no error
+
+
+@pytest.mark.parametrize("length", [0, 13, 4095, 4096, 10**9])
+def test_content_length_header_of_any_length(length):
+    headers = ResponseHeaders()
+    headers.put(content_length_header(length))
+    assert headers["Content-Length"] == str(length)
+    assert headers.raw() == [(b"content-length", str(length).encode())]
+    assert content_length_header(length) == content_length_header(length)
+
+
+class _Body:
+    def __init__(self, content: bytes) -> None:
+        self.reads = 0
+        self._content = content
+
+    @property
+    def content(self) -> bytes:
+        self.reads += 1
+        return self._content
+
+
+def test_put_default_length_reads_the_content_only_when_missing():
+    headers = ResponseHeaders()
+    body = _Body(b"hello")
+    headers.put_default_length(body)
+    assert headers.raw() == [(b"content-length", b"5")]
+    headers.put_default_length(_Body(b"longer body"))
+    assert headers["Content-Length"] == "5"
+    preset = ResponseHeaders({"Content-Length": "99"})
+    untouched = _Body(b"x")
+    preset.put_default_length(untouched)
+    assert preset["Content-Length"] == "99" and untouched.reads == 0
+
+
+# -- the inline HttpResponse constructor --------------------------------------------
+
+
+def _as_built(response: HttpResponse) -> tuple[object, ...]:
+    return (
+        response.status_code,
+        response.charset,
+        response.reason_phrase,
+        response.headers.raw(),
+        list(response.headers.items()),
+        response.content,
+        response._resource_closers,
+    )
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {},
+        {"content_type": "text/plain"},
+        {"content_type": "application/json"},
+        {"content_type": ""},
+        {"content_type": "text/x-never-seen-before"},
+        {"status": 201},
+        {"charset": "latin-1"},
+        {"reason": "Fine"},
+        {"headers": {"X-A": "1"}},
+    ],
+)
+def test_the_inline_constructor_builds_what_the_base_class_builds(kwargs):
+    class Cooperative:
+        pass
+
+    # A class between HttpResponse and HttpResponseBase makes the long way round run.
+    class Mixin(HttpResponseBase):
+        def __init__(self, *args: Any, **kw: Any) -> None:
+            super().__init__(*args, **kw)
+            self.mixin_ran = True
+
+    class Long(HttpResponse, Mixin):
+        pass
+
+    class Short(HttpResponse, Cooperative):
+        pass
+
+    assert not Long._plain_base and Short._plain_base
+    long_way = Long(b"body", **kwargs)
+    assert long_way.mixin_ran
+    assert _as_built(HttpResponse(b"body", **kwargs)) == _as_built(long_way)
+    assert _as_built(Short(b"body", **kwargs)) == _as_built(long_way)
+
+
+def test_the_inline_constructor_reads_the_default_charset():
+    with override_settings(DEFAULT_CHARSET="latin-1"):
+        response = HttpResponse(b"x")
+    assert response["Content-Type"] == "text/html; charset=latin-1"
+    assert HttpResponse(b"x")["Content-Type"] == "text/html; charset=utf-8"
