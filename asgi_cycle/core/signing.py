@@ -17,8 +17,6 @@ import json
 import zlib
 from typing import Any
 
-import itsdangerous
-
 from asgi_cycle.conf import settings
 
 
@@ -62,6 +60,8 @@ class Signer:
         self.sep = sep
         self.salt = salt or f"{type(self).__module__}.{type(self).__name__}"
         self.algorithm = algorithm
+        import itsdangerous
+
         cls = itsdangerous.TimestampSigner if self._timestamped else itsdangerous.Signer
         self._signer = cls(
             _keys(key, fallback_keys),
@@ -82,6 +82,8 @@ class Signer:
 
     def unsign(self, signed_value: str) -> str:
         """The original value if the signature matches, else ``BadSignature``."""
+        import itsdangerous
+
         try:
             return self._signer.unsign(signed_value).decode()
         except itsdangerous.BadData as exc:
@@ -121,6 +123,8 @@ class TimestampSigner(Signer):
         """The value if the signature matches and is at most ``max_age`` seconds old."""
         if isinstance(max_age, datetime.timedelta):
             max_age = max_age.total_seconds()
+        import itsdangerous
+
         try:
             value = self._signer.unsign(signed_value, max_age=max_age)  # type: ignore[call-arg]
         except itsdangerous.SignatureExpired as exc:

@@ -28,6 +28,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 STAGES = ("body", "mw", "resolve", "view", "db", "template", "send")
+#: Where the DEBUG waterfall of recent traces is served (``asgi_cycle.views.cycle``).
+CYCLE_PAGE_PATH = "/__cycle__/"
 
 
 @dataclass(slots=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from http.cookies import SimpleCookie
 
-from starlette.requests import cookie_parser
+from asgi_cycle.utils._parsers import cookie_parser
 
 
 def parse_cookie(cookie: str) -> dict[str, str]:

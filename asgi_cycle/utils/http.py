@@ -13,8 +13,7 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 from urllib.parse import urlencode as original_urlencode
 
-from python_multipart.multipart import parse_options_header
-
+from asgi_cycle.utils._parsers import parse_options_header
 from asgi_cycle.utils.datastructures import MultiValueDict
 
 ETAG_MATCH = re.compile(r'\A((?:W/)?"[^"]*")\Z')

@@ -12,12 +12,10 @@ import time
 from html import escape
 from typing import TYPE_CHECKING
 
-from asgi_cycle.core.tracing import Trace, recent
+from asgi_cycle.core.tracing import CYCLE_PAGE_PATH, Trace, recent
 
 if TYPE_CHECKING:
     from asgi_cycle.http import HttpResponse
-
-CYCLE_PAGE_PATH = "/__cycle__/"
 
 COLOURS = {
     "body": "#9e9e9e",

@@ -38,12 +38,11 @@ from asgi_cycle.core.exceptions import BadRequest, RequestAborted, RequestDataTo
 from asgi_cycle.core.handlers.base import BaseHandler
 from asgi_cycle.core.handlers.exception import aresponse_for_exception
 from asgi_cycle.core.handlers.static import StaticFilesServer
-from asgi_cycle.core.tracing import QuerySpans, Trace, current_trace, recent
+from asgi_cycle.core.tracing import CYCLE_PAGE_PATH, QuerySpans, Trace, current_trace, recent
 from asgi_cycle.db import querylog
 from asgi_cycle.types import Message, Receive, Scope, Send
 from asgi_cycle.urls import get_script_prefix, set_script_prefix
 from asgi_cycle.utils.asyncio import sync_to_async
-from asgi_cycle.views.cycle import CYCLE_PAGE_PATH, cycle_page
 
 if TYPE_CHECKING:
     from asgi_cycle.http import HttpResponseBase
@@ -144,6 +143,8 @@ class ASGIHandler(BaseHandler):
 
     async def _handle_traced(self, scope: Scope, receive: Receive, send: Send) -> None:
         if self.cycle_page and scope["path"] == CYCLE_PAGE_PATH:
+            from asgi_cycle.views.cycle import cycle_page  # DEBUG only: not in every worker
+
             await send_response(cycle_page(), scope, receive, send)
             return
         trace = Trace(scope["method"], scope["path"])

@@ -13,9 +13,6 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
-from starlette.exceptions import HTTPException
-from starlette.staticfiles import StaticFiles
-
 from asgi_cycle.conf import settings
 from asgi_cycle.types import Receive, Scope, Send
 
@@ -38,6 +35,8 @@ class StaticFilesServer:
     """Serves ``STATIC_URL`` from the static folders; None from ``from_settings`` if off."""
 
     def __init__(self, prefix: str, folders: list[Path]) -> None:
+        from starlette.staticfiles import StaticFiles
+
         self.prefix = prefix
         self.apps = [StaticFiles(directory=folder) for folder in folders]
 
@@ -56,6 +55,8 @@ class StaticFilesServer:
 
     async def serve(self, scope: Scope, receive: Receive, send: Send) -> bool:
         """Send the file if one matches the path; return whether a response was sent."""
+        from starlette.exceptions import HTTPException
+
         relative = scope["path"][len(self.prefix) :]
         if not relative or "\x00" in relative:
             return False
