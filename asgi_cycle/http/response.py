@@ -21,7 +21,6 @@ import functools
 import re
 import time
 from collections.abc import Iterable, Iterator
-from http.client import responses
 from http.cookies import CookieError, SimpleCookie
 from typing import Any
 
@@ -33,6 +32,7 @@ from asgi_cycle.http.response_headers import (
     ResponseHeaders,
     prepare_header,
 )
+from asgi_cycle.utils.http import REASON_PHRASES as responses
 from asgi_cycle.utils.http import http_date
 
 _CHARSET_FROM_CONTENT_TYPE = re.compile(r";\s*charset=(?P<charset>[^\s;]+)", re.IGNORECASE)

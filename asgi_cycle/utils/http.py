@@ -9,12 +9,17 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from email.utils import formatdate
+from http import HTTPStatus
 from typing import Any
 from urllib.parse import quote, urlsplit
 from urllib.parse import urlencode as original_urlencode
 
 from asgi_cycle.utils._parsers import parse_options_header
 from asgi_cycle.utils.datastructures import MultiValueDict
+
+#: Status code -> reason phrase: ``http.client.responses``, without importing
+#: ``http.client`` (and the ``email`` parser with it) into every worker.
+REASON_PHRASES: dict[int, str] = {status.value: status.phrase for status in HTTPStatus}
 
 ETAG_MATCH = re.compile(r'\A((?:W/)?"[^"]*")\Z')
 
