@@ -20,13 +20,16 @@ Theory of operation:
   gathered inside one transaction take turns on its connection.
 - SQLite writers outside a transaction take the loop's write lock for their one
   statement; transactions take it from ``BEGIN IMMEDIATE`` to the end.
+- ``fetch_prepared`` runs SQL the ORM compiled once per query shape (kept in
+  ``prepared``, which belongs to this wrapper's dialect) and returns the driver's
+  own rows; it follows the same pin, pool, query-log and error rules.
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Hashable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy.engine.interfaces import Dialect
@@ -55,6 +58,9 @@ class DatabaseWrapper:
         self.dialect: Dialect = self._make_dialect()
         self._backends: dict[asyncio.AbstractEventLoop, Backend] = {}
         self._connecting: dict[asyncio.AbstractEventLoop, asyncio.Lock] = {}
+        #: The ORM's compiled statements by query shape (``compiler.Prepared``, or
+        #: False for a shape that cannot be reused); cleared when full.
+        self.prepared: dict[Hashable, Any] = {}
 
     def __repr__(self) -> str:
         return f"<DatabaseWrapper alias={self.alias!r} vendor={self.vendor!r} url={self.url!r}>"
@@ -88,6 +94,9 @@ class DatabaseWrapper:
         found = self._backends.get(loop)
         if found is not None:
             return found
+        return await self._connect(loop)
+
+    async def _connect(self, loop: asyncio.AbstractEventLoop) -> Backend:
         self._drop_dead_loops()
         lock = self._connecting.setdefault(loop, asyncio.Lock())
         async with lock:
@@ -172,12 +181,15 @@ class DatabaseWrapper:
         finally:
             await connection.release()
 
-    async def _run_pinned(self, pin: Pin, method: str, query: Any) -> Any:
+    def _check_pin_loop(self, pin: Pin) -> None:
         if pin.loop is not asyncio.get_running_loop():
             raise RuntimeError(
                 f"The transaction on database {self.alias!r} was opened on another event "
                 "loop; queries inside atomic() must run on the loop that opened it."
             )
+
+    async def _run_pinned(self, pin: Pin, method: str, query: Any) -> Any:
+        self._check_pin_loop(pin)
         assert pin.connection is not None and pin.lock is not None
         async with pin.lock:
             return await self._call(pin.connection, method, query)
@@ -223,6 +235,40 @@ class DatabaseWrapper:
                 rows = connection.rowcount
             querylog.record(querylog.QueryRecord(sql, params_count, rows, duration, self.alias))
         return None if method == "execute_many" else result
+
+    async def fetch_prepared(self, sql: str, args: Sequence[Any]) -> list[Any]:
+        """Every row of a SELECT the ORM compiled, as the driver returns them."""
+        pin = current_pin(self)
+        if pin is not None:
+            self._check_pin_loop(pin)
+            assert pin.connection is not None and pin.lock is not None
+            async with pin.lock:
+                return await self._fetch_rows(pin.connection, sql, args)
+        loop = asyncio.get_running_loop()
+        backend = self._backends.get(loop) or await self._connect(loop)
+        connection = backend.connection()
+        await connection.acquire()
+        try:
+            return await self._fetch_rows(connection, sql, args)
+        finally:
+            await connection.release()
+
+    async def _fetch_rows(
+        self, connection: BackendConnection, sql: str, args: Sequence[Any]
+    ) -> list[Any]:
+        try:
+            if not querylog.is_collecting():
+                return await connection.fetch_rows(sql, args)
+            started = time.perf_counter()
+            rows = await connection.fetch_rows(sql, args)
+            duration = time.perf_counter() - started
+            querylog.record(querylog.QueryRecord(sql, len(args), len(rows), duration, self.alias))
+            return rows
+        except Exception as exc:
+            mapped = translate(exc)
+            if mapped is None:
+                raise
+            raise mapped from exc
 
     async def fetch_all(self, query: Query, values: Mapping[str, Any] | None = None) -> list[Any]:
         """All rows (``databases`` Records: ``row["name"]``, ``row[0]``, ``row._mapping``)."""

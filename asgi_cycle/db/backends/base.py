@@ -61,6 +61,13 @@ class BackendConnection(Protocol):
     async def fetch_one(self, query: ClauseElement) -> Any | None:
         """The first row, or None."""
 
+    async def fetch_rows(self, sql: str, args: Sequence[Any]) -> list[Any]:
+        """Every row of an already compiled SELECT, as the driver returns them.
+
+        Only the ORM calls this, with SQL it compiled itself: a plain read that
+        leaves no session state behind.
+        """
+
     async def execute(self, query: ClauseElement) -> Any:
         """Run one statement; the module docstring says what it returns."""
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import importlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Hashable, Sequence
 from typing import Any, Protocol
 
+from sqlalchemy.engine.interfaces import Dialect
 from sqlalchemy.sql import ClauseElement
 
 
@@ -13,6 +14,13 @@ class Connection(Protocol):
     """The async connection API the engine provides (``databases``-shaped)."""
 
     vendor: str
+    dialect: Dialect
+    #: Compiled statements by query shape (see ``compiler.prepare``).
+    prepared: dict[Hashable, Any]
+
+    async def fetch_prepared(self, sql: str, args: Sequence[Any]) -> list[Any]:
+        """The driver's rows for a SELECT compiled by ``compiler.prepare``."""
+        ...
 
     async def fetch_all(self, query: ClauseElement) -> list[Any]:
         """All rows of ``query``."""
@@ -39,10 +47,16 @@ class Connection(Protocol):
         ...
 
 
+_handler: Any = None
+
+
 def connection(alias: str = "default") -> Connection:
     """The connection for ``alias`` (imported late: the engine imports the models)."""
-    # Looked up at call time: the engine package imports the models, not the reverse.
-    conn: Connection = importlib.import_module("asgi_cycle.db").connections[alias]
+    global _handler
+    if _handler is None:
+        # Looked up at first use: the engine package imports the models, not the reverse.
+        _handler = importlib.import_module("asgi_cycle.db").connections
+    conn: Connection = _handler[alias]
     return conn
 
 

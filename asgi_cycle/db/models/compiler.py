@@ -4,16 +4,25 @@ Model rows become instances (with ``select_related`` objects attached);
 ``values()`` rows become dicts, tuples or single values. A plain model's base
 SELECT and decoder are built once per model: this is the hot path of
 ``Product.objects.aget(id=...)``.
+
+``prepare`` turns a compiled SELECT into a ``Prepared`` statement: its SQL, how to
+bind a query's ``params`` and how to decode the driver's own rows by position.
+A QuerySet whose ``Query.cache_key()`` was seen before reuses it, skipping the
+SQLAlchemy statement, its compilation and ``databases``' record wrappers.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
+from sqlalchemy.engine.interfaces import Dialect
+from sqlalchemy.util import LRUCache
 
 from asgi_cycle.core.exceptions import FieldError
+from asgi_cycle.db.backends.base import compile_cached
 from asgi_cycle.db.models.fields import Field
 from asgi_cycle.db.models.related import ForeignKey
 from asgi_cycle.db.models.sql import Query
@@ -25,6 +34,7 @@ Decoder = Callable[[Any], Any]
 
 _base_selects: dict[type[Model], sa.Select[Any]] = {}
 _decoders: dict[type[Model], Decoder] = {}
+_row_decoders: dict[type[Model], Decoder] = {}
 
 
 def non_null_paths(model: type[Model], prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
@@ -62,6 +72,30 @@ def decoder(model: type[Model]) -> Decoder:
             return from_db({name: convert(row[i]) for i, (name, convert) in enumerate(pairs)})
 
         _decoders[model] = decode
+    return decode
+
+
+def row_decoder(model: type[Model]) -> Decoder:
+    """``decoder`` for the driver's own rows, read by position in one pass."""
+    decode = _row_decoders.get(model)
+    if decode is None:
+        fields = model._meta.concrete_fields
+        names = tuple(f.attname for f in fields)
+        # Fields that keep what the driver returned need no call per value.
+        converted = [
+            (f.attname, f.from_db_value)
+            for f in fields
+            if type(f).from_db_value is not Field.from_db_value
+        ]
+        from_db = model.from_db
+
+        def decode(row: Any) -> Model:
+            values = dict(zip(names, row, strict=True))
+            for name, convert in converted:
+                values[name] = convert(values[name])
+            return from_db(values)
+
+        _row_decoders[model] = decode
     return decode
 
 
@@ -139,4 +173,87 @@ def values_select(
     return stmt, lambda row: tuple(c(row[i]) for i, c in enumerate(converters))
 
 
-__all__ = ["Decoder", "base_select", "decoder", "model_select", "non_null_paths", "values_select"]
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """A compiled SELECT for one query shape: the SQL and how to bind and decode."""
+
+    sql: str
+    #: The dialect's bind processor for each of the query's ``params`` (None: as is).
+    binds: tuple[Callable[[Any], Any] | None, ...]
+    #: Values bound after them, fixed by the shape (LIMIT, OFFSET).
+    tail: tuple[Any, ...]
+    #: A driver row (asyncpg Record, sqlite3 tuple) -> the result.
+    decode: Decoder
+
+    def args(self, params: Sequence[Any]) -> list[Any]:
+        """The positional arguments for ``sql``."""
+        args = [p if bind is None else bind(p) for bind, p in zip(self.binds, params, strict=True)]
+        args.extend(self.tail)
+        return args
+
+
+_compiled_once: LRUCache[Any, Any] = LRUCache(100)
+
+
+def prepare(
+    stmt: sa.Select[Any], decode: Decoder, params: Sequence[Any], dialect: Dialect
+) -> Prepared | None:
+    """Compile ``stmt`` for reuse with other ``params``; None if it cannot be reused.
+
+    The statement's own bound values must start with ``params`` (bind processors
+    applied), in order: that check guards the shape's tokens against any lookup
+    whose SQL binds differently from what ``lookup_params`` said.
+    """
+    sql, args, compiled = compile_cached(stmt, dialect, _compiled_once)
+    if compiled.literal_execute_params or compiled.post_compile_params:
+        return None  # values rendered into the SQL text: it differs per call
+    n = len(params)
+    processors = compiled._bind_processors
+    binds = tuple(processors.get(key) for key in (compiled.positiontup or ())[:n])
+    if len(binds) != n:
+        return None
+    try:
+        mine = [p if bind is None else bind(p) for bind, p in zip(binds, params, strict=True)]
+        if mine != args[:n]:
+            return None
+    except Exception:  # an odd value (NaN, a type without ==): not worth caching
+        return None
+    converters = [
+        entry.type._cached_result_processor(dialect, None) for entry in compiled._result_columns
+    ]
+    if any(converters):
+        decode = _converting(decode, converters, native=dialect.name == "postgresql")
+    return Prepared(sql, binds, tuple(args[n:]), decode)
+
+
+def _converting(
+    decode: Decoder, converters: list[Callable[[Any], Any] | None], native: bool
+) -> Decoder:
+    """``decode`` applied to the row after the column types' result processors.
+
+    On PostgreSQL, asyncpg already returns Python types: as ``databases`` does, a
+    processor only sees ints, strings and floats there.
+    """
+    pairs = list(enumerate(converters))
+
+    def convert(row: Any) -> Any:
+        values = list(row)
+        for i, proc in pairs:
+            if proc is not None and (not native or isinstance(values[i], int | str | float)):
+                values[i] = proc(values[i])
+        return decode(values)
+
+    return convert
+
+
+__all__ = [
+    "Decoder",
+    "Prepared",
+    "base_select",
+    "decoder",
+    "model_select",
+    "non_null_paths",
+    "prepare",
+    "row_decoder",
+    "values_select",
+]

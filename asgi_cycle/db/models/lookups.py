@@ -13,7 +13,7 @@ cannot receive it, no stored text holds it).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from decimal import ROUND_CEILING, ROUND_DOWN, ROUND_FLOOR, Decimal
 from typing import Any
 
@@ -124,17 +124,23 @@ def _stored_form(field: Field, value: Any, rounding: str | None) -> Any:
     return value.quantize(Decimal(1).scaleb(-field.decimal_places), rounding=rounding)
 
 
+def _storable(field: Field, prepared: Any) -> bool:
+    """Whether a stored value can equal ``prepared`` (else the answer is known: none)."""
+    if _has_nul(prepared):
+        return False
+    bounded = _bounded(field)
+    if bounded is not None and not _in_range(bounded, prepared):
+        return False
+    # A decimal with more places than the column keeps equals no stored value.
+    return bool(_stored_form(field, prepared, ROUND_DOWN) == prepared)
+
+
 def _exact(field: Field, col: Column, value: Any) -> Condition:
     if value is None:
         return col.is_(None)
     prepared = _prep(field, value)
-    if _has_nul(prepared):
+    if not _storable(field, prepared):
         return sa.false()
-    bounded = _bounded(field)
-    if bounded is not None and not _in_range(bounded, prepared):
-        return sa.false()
-    if isinstance(field, DecimalField) and _stored_form(field, prepared, ROUND_DOWN) != prepared:
-        return sa.false()  # more places than the column keeps: no stored value equals it
     cond: Condition = col == prepared
     return cond
 
@@ -166,22 +172,22 @@ def _compare(op: str) -> Callable[[Field, Column, Any], Condition]:
     return build
 
 
-def _in(field: Field, col: Column, value: Any) -> Condition:
+def _in_values(field: Field, value: Any) -> list[Any]:
+    """The values an IN list binds: prepared, without those no stored value can equal."""
     if isinstance(value, str) or not isinstance(value, Iterable):
         raise TypeError(f"The 'in' lookup needs an iterable, not {type(value).__name__}.")
-    bounded = _bounded(field)
     values = []
     for item in value:
         if item is None:
             continue
         prepared = _prep(field, item)
-        if _has_nul(prepared):
-            continue
-        if bounded is not None and not _in_range(bounded, prepared):
-            continue
-        if _stored_form(field, prepared, ROUND_DOWN) != prepared:
-            continue
-        values.append(prepared)
+        if _storable(field, prepared):
+            values.append(prepared)
+    return values
+
+
+def _in(field: Field, col: Column, value: Any) -> Condition:
+    values = _in_values(field, value)
     if not values:
         return sa.false()
     # One typed bind per value, not an "expanding" IN parameter: databases' compiler
@@ -265,4 +271,36 @@ def build_lookup(field: Field, column: Column, lookup: str, value: Any) -> Condi
     return builder(field, column, value)
 
 
-__all__ = ["LOOKUPS", "build_lookup", "escape_like"]
+def lookup_params(field: Field, lookup: str, value: Any) -> tuple[Hashable, list[Any]] | None:
+    """What ``build_lookup`` binds, when the value shapes its SQL only through a token.
+
+    Returns ``(token, params)``: two values with equal tokens give the same SQL, with
+    ``params`` bound in that order. None when the value changes the SQL in a way no
+    token here describes (a condition answered without the database, an empty IN
+    list, LIKE patterns built by the compiler): those take the ordinary path, which
+    also raises the errors a bad value deserves. Pure and cheap: no SQLAlchemy.
+    """
+    if lookup == "isnull":
+        return (("isnull", value), []) if isinstance(value, bool) else None
+    if lookup == "exact":
+        if value is None:
+            return "exact-null", []
+        if isinstance(field, BooleanField):
+            return "exact", [field.to_python(value)]
+        prepared = _prep(field, value)
+        return ("exact", [prepared]) if _storable(field, prepared) else None
+    if lookup in _GRID_ROUNDING:
+        if value is None:
+            return None
+        prepared = _prep(field, value)
+        bounded = _bounded(field)
+        if bounded is not None and not _in_range(bounded, prepared):
+            return None
+        return lookup, [_stored_form(field, prepared, _GRID_ROUNDING[lookup])]
+    if lookup == "in":
+        values = _in_values(field, value)
+        return (("in", len(values)), values) if values else None
+    return None
+
+
+__all__ = ["LOOKUPS", "build_lookup", "escape_like", "lookup_params"]

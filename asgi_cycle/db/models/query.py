@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 import sqlalchemy as sa
+from sqlalchemy.engine.interfaces import Dialect
 
 from asgi_cycle.core.exceptions import FieldError, SynchronousOnlyOperation
 from asgi_cycle.db._errors import IntegrityError
@@ -32,6 +33,8 @@ if TYPE_CHECKING:
 M = TypeVar("M", bound="Model")
 REPR_OUTPUT_SIZE = 20
 BULK_BATCH_SIZE = 500
+#: Compiled SELECTs kept per database (query shapes come from code: few hundred at most).
+PREPARED_CACHE_SIZE = 1000
 MAX_PARAMS = 30_000
 
 
@@ -200,10 +203,36 @@ class QuerySet(Generic[M]):
             if self.query.empty:
                 self._result_cache = []
             else:
-                stmt, decode = self._select()
-                rows = await connection().fetch_all(stmt)
-                self._result_cache = [decode(row) for row in rows]
+                self._result_cache = await self._fetch()
         return self._result_cache
+
+    async def _fetch(self) -> list[Any]:
+        """Run the SELECT: compiled once per query shape, when the query has one."""
+        conn = connection()
+        shape = self.query.cache_key()
+        prepared: compiler.Prepared | None = None
+        if shape is not None:
+            key = (self._kind, self._fields, shape)
+            found = conn.prepared.get(key)
+            if found is None:
+                found = self._prepare(conn.dialect) or False
+                if len(conn.prepared) >= PREPARED_CACHE_SIZE:
+                    conn.prepared.clear()
+                conn.prepared[key] = found
+            prepared = found if isinstance(found, compiler.Prepared) else None
+        if prepared is None:
+            stmt, decode = self._select()
+            return [decode(row) for row in await conn.fetch_all(stmt)]
+        decode = prepared.decode
+        rows = await conn.fetch_prepared(prepared.sql, prepared.args(self.query.params))
+        return [decode(row) for row in rows]
+
+    def _prepare(self, dialect: Dialect) -> compiler.Prepared | None:
+        """This query's SELECT compiled for reuse by every query of its shape."""
+        stmt, decode = self._select()
+        if self._kind == "model" and not self.query.select_related:
+            decode = compiler.row_decoder(self.model)
+        return compiler.prepare(stmt, decode, self.query.params, dialect)
 
     async def __aiter__(self) -> AsyncIterator[M]:
         for item in await self.alist():

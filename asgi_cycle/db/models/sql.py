@@ -6,10 +6,19 @@ limits, DISTINCT and the select_related paths. Forward keys become joins
 exclude/ordering); reverse keys become ``IN (subquery)``. It is pure: building and
 compiling it runs no I/O, so a QuerySet can be built on the event loop and
 only evaluated through ``await`` (or the sync bridge).
+
+Filters on the model's own columns are also described by a *shape*: one token per
+keyword saying what SQL it compiles to, with the values it binds kept apart in
+``params``. Two queries with equal ``cache_key()`` compile to the same SQL and
+differ only in ``params``, so the compiled statement can be reused; their
+SQLAlchemy conditions are built only when somebody reads ``where``. A filter the
+shape cannot describe (joins, reverse relations, a value that changes the SQL)
+turns the shape off for that query.
 """
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -19,7 +28,7 @@ from sqlalchemy.sql.selectable import FromClause
 
 from asgi_cycle.core.exceptions import FieldDoesNotExist, FieldError
 from asgi_cycle.db.models.fields import Field
-from asgi_cycle.db.models.lookups import LOOKUPS, build_lookup
+from asgi_cycle.db.models.lookups import LOOKUPS, build_lookup, lookup_params
 from asgi_cycle.db.models.related import ForeignKey
 
 if TYPE_CHECKING:
@@ -54,7 +63,13 @@ class Query:
     def __init__(self, model: type[Model]) -> None:
         self.model = model
         self.table: sa.Table = model._meta.table
-        self.where: list[Condition] = []
+        self._where: list[Condition] = []
+        #: Filters whose conditions are not built yet: (kwargs, negate), in order.
+        self._pending: list[tuple[dict[str, Any], bool]] = []
+        #: One token per filter() / exclude() call; None when the filters have no shape.
+        self.shape: list[Hashable] | None = []
+        #: The values the shaped filters bind, in the order the SQL binds them.
+        self.params: list[Any] = []
         self.joins: dict[tuple[str, ...], Join] = {}
         self.order_by: list[str] | None = None
         self.default_ordering = True
@@ -68,7 +83,10 @@ class Query:
         """A copy whose lists can change independently."""
         new = Query.__new__(Query)
         new.__dict__.update(self.__dict__)
-        new.where = list(self.where)
+        new._where = list(self._where)
+        new._pending = list(self._pending)
+        new.shape = list(self.shape) if self.shape is not None else None
+        new.params = list(self.params)
         new.joins = dict(self.joins)
         new.order_by = list(self.order_by) if self.order_by is not None else None
         new.select_related = list(self.select_related)
@@ -129,6 +147,15 @@ class Query:
             cond = sa.and_(cond, resolved.column.is_not(None))
         return cond
 
+    @property
+    def where(self) -> list[Condition]:
+        """The WHERE conditions (ANDed), building any deferred filter's now."""
+        if self._pending:
+            pending, self._pending = self._pending, []
+            for kwargs, negate in pending:
+                self._build_filter(kwargs, negate)
+        return self._where
+
     def add_filter(self, kwargs: dict[str, Any], *, negate: bool = False) -> None:
         """AND the keywords in (or, for exclude, AND NOT all of them).
 
@@ -136,6 +163,46 @@ class Query:
         ``pk IN (SELECT author_id FROM book WHERE ...)`` per relation, so one
         related row must match all of that relation's keywords, as in Django.
         """
+        if self.shape is not None:
+            shaped = self._shape_of(kwargs)
+            if shaped is not None:
+                tokens, params, kwargs = shaped
+                self.shape.append((negate, tokens))
+                self.params.extend(params)
+                self._pending.append((kwargs, negate))
+                return
+            self.shape = None
+        self.where  # noqa: B018 -- deferred filters first, so conditions keep their order
+        self._build_filter(kwargs, negate)
+
+    def _shape_of(
+        self, kwargs: dict[str, Any]
+    ) -> tuple[tuple[Hashable, ...], list[Any], dict[str, Any]] | None:
+        """Tokens and bound values of keywords on this model's own columns, if all are."""
+        tokens: list[Hashable] = []
+        params: list[Any] = []
+        kept = dict(kwargs)
+        for name, value in kwargs.items():
+            found = _local_lookup(self.model, name)
+            if found is None:
+                return None
+            field, lookup = found
+            if lookup == "in" and not isinstance(value, str | bytes):
+                try:
+                    value = kept[name] = list(value)  # an iterator is read once, here
+                except TypeError:
+                    return None
+            try:
+                described = lookup_params(field, lookup, value)
+            except Exception:  # the ordinary path raises it, in its own words
+                return None
+            if described is None:
+                return None
+            tokens.append((name, described[0]))
+            params.extend(described[1])
+        return tuple(tokens), params, kept
+
+    def _build_filter(self, kwargs: dict[str, Any], negate: bool) -> None:
         conds: list[Condition] = []
         reverse: dict[str, dict[str, Any]] = {}
         for name, value in kwargs.items():
@@ -149,9 +216,25 @@ class Query:
         if not conds:
             return
         if negate:
-            self.where.append(sa.not_(sa.and_(*conds)))
+            self._where.append(sa.not_(sa.and_(*conds)))
         else:
-            self.where.extend(conds)
+            self._where.extend(conds)
+
+    def cache_key(self) -> Hashable | None:
+        """Equal keys compile to the same SQL, binding ``params``; None: no shape."""
+        if self.shape is None:
+            return None
+        return (
+            self.model,
+            tuple(self.shape),
+            tuple(self.order_by) if self.order_by is not None else None,
+            self.default_ordering,
+            self.low,
+            self.high,
+            self.distinct,
+            tuple(self.select_related),
+            tuple((path, join.outer) for path, join in self.joins.items()),
+        )
 
     def _reverse_condition(self, name: str, kwargs: dict[str, Any]) -> Condition:
         fk = _reverse_relation(self.model, name)
@@ -263,6 +346,30 @@ def _get_field(model: type[Model], name: str) -> Field:
         raise FieldError(
             f"Cannot resolve keyword {name!r} into field. Choices are: {choices}."
         ) from None
+
+
+_local_lookups: dict[tuple[type[Model], str], tuple[Field, str]] = {}
+
+
+def _local_lookup(model: type[Model], name: str) -> tuple[Field, str] | None:
+    """``(field, lookup)`` when ``name`` is a column of the model itself, else None."""
+    key = (model, name)
+    found = _local_lookups.get(key)
+    if found is not None:
+        return found
+    field_name, _, lookup = name.partition("__")
+    try:
+        field = _get_field(model, field_name)
+    except FieldError:
+        return None
+    if not lookup:
+        lookup = "exact"
+    elif lookup not in LOOKUPS or _is_field(field, lookup):
+        return None
+    if len(_local_lookups) >= 4096:  # names come from code; this bounds odd callers
+        _local_lookups.clear()
+    _local_lookups[key] = found = (field, lookup)
+    return found
 
 
 def _has_field(model: type[Model], name: str) -> bool:

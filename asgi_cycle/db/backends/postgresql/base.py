@@ -8,6 +8,7 @@ example ``?search_path=myschema``). ``OPTIONS`` from the settings are passed to
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import asyncpg  # type: ignore[import-untyped]
@@ -53,6 +54,13 @@ class PostgresPooledConnection(PostgresConnection):
     def __init__(self, database: _DatabasesPostgresBackend, dialect: Dialect) -> None:
         super().__init__(database, dialect)
         self._rowcount = 0
+
+    async def fetch_rows(self, sql: str, args: Sequence[Any]) -> list[Any]:
+        """Every row of an ORM-compiled SELECT, as asyncpg Records."""
+        assert self._connection is not None, "Connection is not acquired"
+        rows: list[Any] = await self._connection.fetch(sql, *args)
+        self._rowcount = len(rows)
+        return rows
 
     @property
     def rowcount(self) -> int:

@@ -21,6 +21,7 @@ import asyncio
 import atexit
 import sqlite3
 import weakref
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any, NamedTuple
 
@@ -220,6 +221,12 @@ class PooledSQLiteConnection(SQLiteConnection):
         result = await self._one_hop(sql, args, "all")
         self._rowcount = len(result.rows)
         return self._records(result, result_columns, context)
+
+    async def fetch_rows(self, sql: str, args: Sequence[Any]) -> list[Any]:
+        """Every row of an ORM-compiled SELECT, as sqlite3 tuples."""
+        result = await self._one_hop(sql, list(args), "all")
+        self._rowcount = len(result.rows)
+        return result.rows
 
     async def fetch_one(self, query: ClauseElement) -> Record | None:
         """The first row, or None."""
