@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from asgi_cycle.db import querylog, transaction
+from asgi_cycle.db.connection import DatabaseWrapper
 from tests.db.testapp import fixtures
 from tests.db.testapp.models import Author, Book, Category, Event, Product, World
 
@@ -232,3 +233,13 @@ async def test_a_joined_filter_is_not_confused_with_a_local_one(orm: Any) -> Non
         assert [b.title async for b in Book.objects.filter(author__name="Ann")] == ["Ann's"]
         assert [b.title async for b in Book.objects.filter(author__id=ann.pk)] == ["Ann's"]
         assert [a.name async for a in Author.objects.filter(book__title="Bob's")] == ["Bob"]
+
+
+async def test_a_session_change_does_not_outlive_its_statement(
+    db: DatabaseWrapper, db_vendor: str
+) -> None:
+    if db_vendor != "postgresql":
+        pytest.skip("session settings are PostgreSQL's")
+    default = await db.fetch_val("SHOW statement_timeout")
+    await db.execute("SET statement_timeout = 4321")
+    assert await db.fetch_val("SHOW statement_timeout") == default

@@ -4,6 +4,11 @@ URL query options ``min_size``, ``max_size`` and ``ssl`` size and secure the poo
 any other query option becomes a server setting for every connection (for
 example ``?search_path=myschema``). ``OPTIONS`` from the settings are passed to
 ``asyncpg.create_pool`` as keyword arguments.
+
+asyncpg resets a connection's session on every release (a server round trip:
+``RESET ALL``, ``UNLISTEN *`` ...). A connection that only ran the ORM's prepared
+reads (``fetch_rows``) and transaction control changed no session state, so it
+goes back to the pool without that reset; any other use keeps it.
 """
 
 from __future__ import annotations
@@ -48,12 +53,51 @@ def make_dialect() -> Dialect:
     return result
 
 
+class _Connection(asyncpg.Connection):  # type: ignore[misc]
+    """asyncpg's connection, able to skip the pool's session reset once."""
+
+    _session_clean = False
+
+    def keep_session(self) -> None:
+        """Nothing changed the session: the next release needs no reset query."""
+        self._session_clean = True
+
+    def get_reset_query(self) -> str:
+        """asyncpg's reset query, or nothing after ``keep_session()``."""
+        if self._session_clean:
+            self._session_clean = False
+            return ""
+        query: str = super().get_reset_query()
+        return query
+
+
 class PostgresPooledConnection(PostgresConnection):
     """``databases``' asyncpg connection with the documented ``execute``."""
 
     def __init__(self, database: _DatabasesPostgresBackend, dialect: Dialect) -> None:
         super().__init__(database, dialect)
         self._rowcount = 0
+        #: Whether anything but ``fetch_rows`` and ``control`` ran since ``acquire``.
+        self._session_used = False
+
+    async def acquire(self) -> None:
+        """Take a connection from the pool."""
+        await super().acquire()
+        self._session_used = False
+
+    async def release(self) -> None:
+        """Give it back; reset its session only when something may have changed it."""
+        # The pool hands out proxies; a connection_class from OPTIONS lacks the method.
+        keep_session = getattr(self._connection, "keep_session", None)
+        if not self._session_used and keep_session is not None:
+            keep_session()
+        await super().release()
+
+    @property
+    def raw_connection(self) -> Any:
+        """The asyncpg connection (whatever runs on it may change the session)."""
+        self._session_used = True
+        return super().raw_connection
 
     async def fetch_rows(self, sql: str, args: Sequence[Any]) -> list[Any]:
         """Every row of an ORM-compiled SELECT, as asyncpg Records."""
@@ -87,6 +131,7 @@ class PostgresPooledConnection(PostgresConnection):
 
     def _compile(self, query: ClauseElement) -> tuple[str, list[Any], Any]:
         # Cached by structure; also avoids databases' %-formatting of the SQL.
+        self._session_used = True  # every statement but fetch_rows' comes through here
         if isinstance(query, ExecutableDDLElement):
             ddl: Any = query.compile(dialect=self._dialect)
             return ddl.string, [], None
@@ -124,6 +169,7 @@ class PostgresBackend(_DatabasesPostgresBackend):
             "database": url.database,
             "min_size": int(query.get("min_size", 1)),
             "max_size": int(query.get("max_size", 10)),
+            "connection_class": _Connection,
         }
         if "ssl" in query:
             ssl = query["ssl"].lower()
