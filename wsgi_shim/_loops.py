@@ -10,11 +10,20 @@ Replaces a2wsgi's single background loop thread, for two reasons:
 - Cost: a2wsgi hands every ASGI message between the WSGI thread and its loop
   thread (a lock, an event and a ``call_soon_threadsafe`` wake-up each way).
   Running the app on a loop owned by the calling WSGI thread turns a request
-  into ``loop.run_until_complete(...)``: no cross-thread hand-off at all.
+  into a task on the thread's own loop: no cross-thread hand-off at all.
 
 A thread's loop is only running while that thread is inside a request, so
 work the app leaves behind (tasks, timers) simply waits for the next request
 on the same thread; the shim bounds how long it waits at the end of each one.
+
+A request's task takes its first step at once (``start_task``), without a
+loop iteration: an ordinary response never suspends (the body is read from
+``wsgi.input`` and ``send`` only records), so most requests end inside that
+step and never pay ``run_until_complete``'s set-up, its two iterations and its
+two ``epoll`` calls. A task that does suspend (a query, a thread hop, a
+streamed chunk) goes on under ``run_until_complete``. Python 3.12's eager
+tasks work this way; this is the same idea on 3.11, through the loop's ready
+queue (``BaseEventLoop._ready``; any other loop class takes the plain path).
 
 Each loop gets a parked "root" task that lives as long as the loop. AnyIO
 keeps its worker threads (used by ``sync_to_async``) alive only as long as the
@@ -28,22 +37,31 @@ import asyncio
 import atexit
 import contextlib
 import os
+import sys
 import threading
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 
 class _LoopHolder:
     """A thread's loop and its root task; closes the loop when the thread goes away."""
 
-    __slots__ = ("__weakref__", "before_close", "loop", "pid", "root")
+    __slots__ = ("__weakref__", "before_close", "hooks", "loop", "pid", "root")
 
     def __init__(self) -> None:
         self.before_close: list[Callable[[], object]] = []
         self.pid = os.getpid()
-        self.loop = asyncio.new_event_loop()
-        self.root: asyncio.Future[None] = self.loop.create_future()
-        self.loop.run_until_complete(_install_root(self))
+        self.loop = loop = asyncio.new_event_loop()
+        self.root: asyncio.Future[None] = loop.create_future()
+        loop.run_until_complete(_install_root(self))
+        # This thread's async generators belong to this loop (what run_forever sets
+        # for its run and restores after), so start_task need not set them per step.
+        self.hooks = (
+            getattr(loop, "_asyncgen_firstiter_hook", None),
+            getattr(loop, "_asyncgen_finalizer_hook", None),
+        )
+        sys.set_asyncgen_hooks(*self.hooks)
 
     def close(self) -> None:
         """Stop the root task (and with it AnyIO's worker threads), then close the loop."""
@@ -64,6 +82,8 @@ class _LoopHolder:
             pass  # another loop runs on this thread: closing is all that can be done
         finally:
             loop.close()
+            if sys.get_asyncgen_hooks() == self.hooks:  # on this loop's own thread
+                sys.set_asyncgen_hooks(None, None)
 
     def __del__(self) -> None:
         with contextlib.suppress(Exception):
@@ -115,6 +135,39 @@ def thread_loop() -> asyncio.AbstractEventLoop:
     return holder.loop
 
 
+def start_task(
+    loop: asyncio.AbstractEventLoop, coro: Coroutine[Any, Any, None]
+) -> asyncio.Task[None]:
+    """A task for ``coro`` on this thread's idle loop, its first step already taken.
+
+    The step runs as the loop would run it: the task is current, the loop is
+    the running loop, and async generators are registered with it (the hooks
+    ``thread_loop`` installed); the loop itself is not started. When anything
+    else is ready on the loop, the step is left to the loop, so callbacks keep
+    their order.
+    """
+    ready = getattr(loop, "_ready", None)  # BaseEventLoop's queue of ready callbacks
+    if ready or ready is None or asyncio.events._get_running_loop() is not None:
+        return loop.create_task(coro)
+    task = asyncio.Task(coro, loop=loop)
+    if len(ready) != 1:  # pragma: no cover - a loop that schedules the step elsewhere
+        return task
+    step = ready.popleft()
+    asyncio.events._set_running_loop(loop)
+    try:
+        step._run()
+    finally:
+        asyncio.events._set_running_loop(None)
+    return task
+
+
+def run_ready(loop: asyncio.AbstractEventLoop) -> None:
+    """Run the callbacks already waiting on ``loop`` (one iteration), if there are any."""
+    if getattr(loop, "_ready", True):
+        loop.call_soon(loop.stop)
+        loop.run_forever()
+
+
 def at_exit(func: Callable[..., object], *args: object) -> None:
     """Run ``func(*args)`` when the process exits, before non-daemon threads are joined.
 
@@ -152,4 +205,11 @@ def close_thread_loop() -> None:
         holder.close()
 
 
-__all__ = ["at_exit", "before_thread_loop_closes", "close_thread_loop", "thread_loop"]
+__all__ = [
+    "at_exit",
+    "before_thread_loop_closes",
+    "close_thread_loop",
+    "run_ready",
+    "start_task",
+    "thread_loop",
+]

@@ -41,13 +41,17 @@ HOP_BY_HOP = frozenset(
 
 _NEEDS_QUOTING = re.compile(r"[^A-Za-z0-9/\-._~:@!$&'()*+,;=]")
 
-#: ``HTTP_X_FOO`` -> ``b"x-foo"``, filled as keys are seen (header names are few).
+#: Environ key -> header name (``HTTP_X_FOO`` -> ``b"x-foo"``), or ``b""`` for a key
+#: that is not a request header; filled as keys are seen (the keys are few).
 _HEADER_NAMES: dict[str, bytes] = {}
 _CGI_DUPLICATES = frozenset({"HTTP_CONTENT_TYPE", "HTTP_CONTENT_LENGTH"})
 
 
 def _header_name(key: str) -> bytes:
-    name = key[5:].lower().replace("_", "-").encode("latin-1")
+    if key[:5] != "HTTP_" or key in _CGI_DUPLICATES:
+        name = b""
+    else:
+        name = key[5:].lower().replace("_", "-").encode("latin-1")
     if len(_HEADER_NAMES) < 512:  # a client sending endless new names cannot grow it
         _HEADER_NAMES[key] = name
     return name
@@ -83,10 +87,12 @@ def build_scope(environ: dict[str, Any], state: dict[str, Any], strict: bool = T
     for key, value in environ.items():
         name = names.get(key)
         if name is None:
-            if key[:5] != "HTTP_" or key in _CGI_DUPLICATES:
-                continue
             name = _header_name(key)
-        headers.append((name, value.encode("latin-1") if value.isascii() else _bytes(value)))
+        if name:
+            try:
+                headers.append((name, value.encode("latin-1")))
+            except UnicodeEncodeError:  # not PEP 3333: real text, see _bytes()
+                headers.append((name, value.encode("utf-8")))
     content_type = environ.get("CONTENT_TYPE")
     if content_type:
         headers.append((b"content-type", _bytes(content_type)))

@@ -30,7 +30,7 @@ from a2wsgi.asgi import StatusStringMapping
 from asgi_cycle.types import ASGIApp, RawHeaders, Scope
 
 from ._exchange import Exchange
-from ._loops import thread_loop
+from ._loops import run_ready, start_task, thread_loop
 from ._scope import BadEnviron, build_scope, wsgi_headers
 from .lifespan import Lifespan, LifespanFailure
 
@@ -86,9 +86,13 @@ class WSGIShim:
             return _reply(start_response, 400, _BAD_REQUEST, b"Bad Request")
         exchange = Exchange(loop, environ, self.body_timeout)
         call = cast("Coroutine[Any, Any, None]", self.app(scope, exchange.receive, exchange.send))
-        task = loop.create_task(call)
-        task.add_done_callback(exchange.task_done)
-        exchange.pump()
+        task = start_task(loop, call)
+        if task.done():
+            run_ready(loop)  # what the app left scheduled runs now, as inside the loop
+        else:
+            task.add_done_callback(exchange.task_done)
+            if not (exchange.complete or exchange.chunks):
+                exchange.pump()
         status = exchange.status
         if exchange.complete and status is not None:
             start_response(StatusStringMapping[status], wsgi_headers(exchange.headers))
