@@ -564,6 +564,17 @@ def _stream_size(stream: IO[bytes]) -> int:
     return end - here
 
 
+def _scope_host(scope: Scope) -> bytes | None:
+    """The value of the scope's one Host header; None if it has none or several."""
+    found: bytes | None = None
+    for name, value in scope.get("headers", ()):
+        if name == b"host" or (len(name) == 4 and name.lower() == b"host"):
+            if found is not None:
+                return None
+            found = value
+    return found
+
+
 class ASGIRequest(HttpRequest):
     """A request built from an ASGI ``scope`` and a body file positioned at 0.
 
@@ -593,11 +604,31 @@ class ASGIRequest(HttpRequest):
     def _get_scheme(self) -> str:
         return str(self.scope.get("scheme") or "http")
 
+    #: Whether the class keeps ASGIRequest's _get_raw_host (get_host may then read the
+    #: scope inline).
+    _scope_host_ok = True
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._scope_host_ok = cls._get_raw_host is ASGIRequest._get_raw_host
+
     def _get_raw_host(self) -> str:
         # get_host() runs on every request (CommonMiddleware): read the one Host header
         # from the scope rather than build all of META. Anything unusual (no Host, two,
         # one over the length cap, X-Forwarded-Host in use) takes META's path.
         if self._meta is None and not settings.USE_X_FORWARDED_HOST:
+            found = _scope_host(self.scope)
+            if found is not None:
+                cap = settings.CYCLE_MAX_HEADER_VALUE
+                if cap is None or len(found) <= cap:
+                    return found.decode("latin-1")
+        return super()._get_raw_host()
+
+    def get_host(self) -> str:
+        """The validated host (with port if given) or ``DisallowedHost``."""
+        # A Host accepted before against the ALLOWED_HOSTS in force returns at once:
+        # _get_raw_host's scope read and HttpRequest.get_host's table look-up, inline.
+        if self._meta is None and self._scope_host_ok and not settings.USE_X_FORWARDED_HOST:
             found: bytes | None = None
             for name, value in self.scope.get("headers", ()):
                 if name == b"host" or (len(name) == 4 and name.lower() == b"host"):
@@ -605,10 +636,14 @@ class ASGIRequest(HttpRequest):
                         break
                     found = value
             else:
-                cap = settings.CYCLE_MAX_HEADER_VALUE
-                if found is not None and (cap is None or len(found) <= cap):
-                    return found.decode("latin-1")
-        return super()._get_raw_host()
+                if found is not None:
+                    host = found.decode("latin-1")
+                    allowed = settings.ALLOWED_HOSTS
+                    if allowed and _ACCEPTED.get(host) is allowed:
+                        cap = settings.CYCLE_MAX_HEADER_VALUE
+                        if cap is None or len(found) <= cap:
+                            return host
+        return super().get_host()
 
     def _query_string(self) -> str:
         raw = self.scope.get("query_string", b"")

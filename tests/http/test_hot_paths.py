@@ -13,6 +13,7 @@ import pytest
 from asgi_cycle.conf import settings
 from asgi_cycle.core.exceptions import BadRequest, DisallowedHost
 from asgi_cycle.http import HttpResponse, HttpResponseNotModified
+from asgi_cycle.http.request import ASGIRequest
 from asgi_cycle.http.response import HttpResponseBase
 from asgi_cycle.http.response_headers import (
     BadHeaderError,
@@ -22,7 +23,7 @@ from asgi_cycle.http.response_headers import (
 )
 from asgi_cycle.test.utils import override_settings
 
-from .helpers import request
+from .helpers import request, scope
 
 # -- get_host without META ---------------------------------------------------------
 
@@ -56,6 +57,53 @@ def test_get_host_agrees_with_meta(headers):
         except DisallowedHost as exc:
             outcomes.append(f"refused: {exc}")
     assert outcomes[0] == outcomes[1]
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        [(b"host", b"testserver")],
+        [(b"Host", b"testserver")],
+        [(b"host", b"testserver"), (b"host", b"localhost")],
+        [(b"host", b"testserver"), (b"HOST", b"testserver")],
+        [(b"host", b"evil.example")],
+        [],
+    ],
+)
+def test_a_host_accepted_before_gets_the_same_answer(headers):
+    answers = []
+    for _ in range(3):  # the first call fills the table of accepted hosts
+        try:
+            answers.append(request(host=None, headers=headers).get_host())
+        except (DisallowedHost, BadRequest) as exc:
+            answers.append(f"refused: {exc}")
+    assert answers[0] == answers[1] == answers[2]
+
+
+def test_an_accepted_host_over_a_new_header_cap_is_refused():
+    with override_settings(ALLOWED_HOSTS=["*"]):
+        assert request(host=b"a" * 30 + b".com").get_host() == "a" * 30 + ".com"
+        with override_settings(CYCLE_MAX_HEADER_VALUE=20):
+            with pytest.raises(BadRequest):
+                request(host=b"a" * 30 + b".com").get_host()
+
+
+def test_debug_with_no_allowed_hosts_accepts_localhost_every_time():
+    with override_settings(DEBUG=True, ALLOWED_HOSTS=[]):
+        for _ in range(2):
+            assert request(host=b"localhost:8000").get_host() == "localhost:8000"
+            with pytest.raises(DisallowedHost):
+                request(host=b"example.com").get_host()
+
+
+def test_a_subclass_raw_host_is_honoured_every_time():
+    class Proxied(ASGIRequest):
+        def _get_raw_host(self) -> str:
+            return "localhost"
+
+    assert not Proxied._scope_host_ok and ASGIRequest._scope_host_ok
+    for _ in range(2):
+        assert Proxied(scope(host=b"evil.example")).get_host() == "localhost"
 
 
 def test_a_host_over_the_header_cap_is_a_bad_request():

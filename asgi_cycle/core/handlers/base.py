@@ -35,6 +35,7 @@ from asgi_cycle.core.tracing import Trace, current_trace
 from asgi_cycle.http.request import HttpRequest
 from asgi_cycle.http.response import HttpResponseBase
 from asgi_cycle.urls import get_resolver, set_urlconf
+from asgi_cycle.urls.resolvers import _get_cached_resolver
 from asgi_cycle.utils.asyncio import async_to_sync, is_async_callable, sync_to_async
 from asgi_cycle.utils.module_loading import import_string
 
@@ -198,7 +199,9 @@ class BaseHandler:
         urlconf = getattr(request, "urlconf", None)
         if urlconf is not None:
             set_urlconf(urlconf)
-        resolver = get_resolver(urlconf)
+            resolver = get_resolver(urlconf)
+        else:
+            resolver = _get_cached_resolver(settings.ROOT_URLCONF)  # get_resolver(None), inline
         path = request.path_info
         shared = resolver._static_matches.get(path) if type(path) is str else None
         if shared is not None and (
@@ -208,7 +211,8 @@ class BaseHandler:
             # if someone reads it. The hooks and the view get their own kwargs dict.
             kwargs = {**shared.kwargs}
             request._pending_match = (shared, resolver, path, kwargs)
-            request._resolver_match = None
+            if request._resolver_match is not None:
+                request._resolver_match = None
             return shared.func, shared.args, kwargs
         match = resolver.resolve(path)
         request.resolver_match = match
