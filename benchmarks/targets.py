@@ -93,6 +93,16 @@ TARGETS: tuple[Target, ...] = (
         env=_CYCLE,
         ours=True,
     ),
+    # The shim's own cost against Falcon's WSGI app, which has no middleware either.
+    Target(
+        "cycle-wsgi-bare",
+        "asgi_cycle WSGI shim, no middleware (gunicorn)",
+        "gunicorn",
+        "benchmarks.tfb.wsgi:application",
+        env=_CYCLE_BARE,
+        tests=PLAIN_TESTS,
+        ours=True,
+    ),
 )
 
 BY_NAME = {target.name: target for target in TARGETS}

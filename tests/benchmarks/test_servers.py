@@ -15,7 +15,7 @@ from benchmarks.validate import validate
 pytestmark = pytest.mark.servers
 
 
-@pytest.mark.parametrize("name", ["cycle", "cycle-bare", "cycle-wsgi", "raw"])
+@pytest.mark.parametrize("name", ["cycle", "cycle-bare", "cycle-wsgi", "cycle-wsgi-bare", "raw"])
 def test_served_app_follows_the_techempower_rules(tmp_path, name):
     url = dataset.prepare_sqlite(tmp_path / "tfb.sqlite3")
     target = BY_NAME[name]
