@@ -79,15 +79,25 @@ def row_decoder(model: type[Model]) -> Decoder:
     """``decoder`` for the driver's own rows, read by position in one pass."""
     decode = _row_decoders.get(model)
     if decode is None:
-        fields = model._meta.concrete_fields
-        names = tuple(f.attname for f in fields)
-        # Fields that keep what the driver returned need no call per value.
-        converted = [
-            (f.attname, f.from_db_value)
-            for f in fields
-            if type(f).from_db_value is not Field.from_db_value
-        ]
-        from_db = model.from_db
+        decode = _row_decoder(model)
+        _row_decoders[model] = decode
+    return decode
+
+
+def _row_decoder(model: type[Model]) -> Decoder:
+    from asgi_cycle.db.models.base import Model, ModelState  # base imports this module
+
+    fields = model._meta.concrete_fields
+    names = tuple(f.attname for f in fields)
+    # Fields that keep what the driver returned need no call per value.
+    converted = [
+        (f.attname, f.from_db_value)
+        for f in fields
+        if type(f).from_db_value is not Field.from_db_value
+    ]
+    from_db = model.from_db
+    inherited = getattr(from_db, "__func__", None) is getattr(Model.from_db, "__func__", 0)
+    if converted or not inherited:
 
         def decode(row: Any) -> Model:
             values = dict(zip(names, row, strict=True))
@@ -95,8 +105,17 @@ def row_decoder(model: type[Model]) -> Decoder:
                 values[name] = convert(values[name])
             return from_db(values)
 
-        _row_decoders[model] = decode
-    return decode
+        return decode
+    new = model.__new__
+
+    def plain(row: Any) -> Model:
+        # Model.from_db inlined: one instance per row is the hot loop of a list.
+        obj = new(model)
+        obj._state = ModelState(adding=False)
+        obj.__dict__.update(zip(names, row, strict=True))
+        return obj
+
+    return plain
 
 
 def model_select(
