@@ -118,6 +118,19 @@ async def test_the_values_a_query_was_built_with_are_the_ones_it_binds(shop: Any
     assert await names(Product.objects.filter(pk__in=wanted)) == ["Saw", "Axe"]
 
 
+async def test_an_iterator_is_read_once_whichever_path_builds_the_query(orm: Any) -> None:
+    ann = await Author.objects.acreate(name="Ann")
+    bob = await Author.objects.acreate(name="Bob")
+    await Book.objects.acreate(title="Ann's", author=ann)
+    await Book.objects.acreate(title="Bob's", author=bob)
+    books = Book.objects.filter(author_id__in=iter([ann.pk, bob.pk]), author__name="Bob")
+    assert [b.title async for b in books] == ["Bob's"]
+    books = Book.objects.filter(author_id__in=iter([None, ann.pk]), title__contains="'")
+    assert [b.title async for b in books] == ["Ann's"]
+    with pytest.raises(ValueError):
+        Book.objects.filter(pages__in=iter([1, "many"]))
+
+
 async def test_values_that_change_the_sql_still_answer_right(shop: Any) -> None:
     saw = await Product.objects.aget(name="Saw")
     for _ in range(2):

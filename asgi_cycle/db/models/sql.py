@@ -164,9 +164,10 @@ class Query:
         related row must match all of that relation's keywords, as in Django.
         """
         if self.shape is not None:
+            kwargs = dict(kwargs)
             shaped = self._shape_of(kwargs)
             if shaped is not None:
-                tokens, params, kwargs = shaped
+                tokens, params = shaped
                 self.shape.append((negate, tokens))
                 self.params.extend(params)
                 self._pending.append((kwargs, negate))
@@ -175,21 +176,22 @@ class Query:
         self.where  # noqa: B018 -- deferred filters first, so conditions keep their order
         self._build_filter(kwargs, negate)
 
-    def _shape_of(
-        self, kwargs: dict[str, Any]
-    ) -> tuple[tuple[Hashable, ...], list[Any], dict[str, Any]] | None:
-        """Tokens and bound values of keywords on this model's own columns, if all are."""
+    def _shape_of(self, kwargs: dict[str, Any]) -> tuple[tuple[Hashable, ...], list[Any]] | None:
+        """Tokens and bound values of keywords on this model's own columns, if all are.
+
+        An ``in`` value is read into a list in ``kwargs`` itself, so whichever path
+        builds the condition later sees the same values, even from an iterator.
+        """
         tokens: list[Hashable] = []
         params: list[Any] = []
-        kept = dict(kwargs)
-        for name, value in kwargs.items():
+        for name, value in list(kwargs.items()):
             found = _local_lookup(self.model, name)
             if found is None:
                 return None
             field, lookup = found
             if lookup == "in" and not isinstance(value, str | bytes):
                 try:
-                    value = kept[name] = list(value)  # an iterator is read once, here
+                    value = kwargs[name] = list(value)
                 except TypeError:
                     return None
             try:
@@ -200,7 +202,7 @@ class Query:
                 return None
             tokens.append((name, described[0]))
             params.extend(described[1])
-        return tuple(tokens), params, kept
+        return tuple(tokens), params
 
     def _build_filter(self, kwargs: dict[str, Any], negate: bool) -> None:
         conds: list[Condition] = []
