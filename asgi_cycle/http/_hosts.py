@@ -46,18 +46,28 @@ def validate_host(host: str, allowed_hosts: Iterable[str]) -> bool:
 #: almost always one of a few names, so the regex and the pattern walk run once per name.
 _ACCEPTED: dict[str, object] = {}
 _ACCEPTED_MAX = 256
+#: The same, by the Host header's raw bytes: (the host as text, ALLOWED_HOSTS object).
+#: ASGIRequest.get_host reads it without decoding the header first.
+_ACCEPTED_RAW: dict[bytes, tuple[str, object]] = {}
 
 
 def remember_accepted(host: str, allowed_hosts: object) -> None:
     """Record that ``host`` passed (the table is emptied when full: Host is client input)."""
     if len(_ACCEPTED) >= _ACCEPTED_MAX:
         _ACCEPTED.clear()
+        _ACCEPTED_RAW.clear()
     _ACCEPTED[host] = allowed_hosts
+    try:
+        raw = host.encode("latin-1")  # what the header's bytes decode from
+    except UnicodeEncodeError:
+        return
+    _ACCEPTED_RAW[raw] = (host, allowed_hosts)
 
 
 def _forget_accepted(*, setting: str, **kwargs: Any) -> None:
     if setting in ("ALLOWED_HOSTS", "DEBUG"):
         _ACCEPTED.clear()
+        _ACCEPTED_RAW.clear()
 
 
 setting_changed.connect(_forget_accepted)

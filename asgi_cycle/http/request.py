@@ -28,6 +28,7 @@ from asgi_cycle.core.exceptions import (
 )
 from asgi_cycle.http._hosts import (
     _ACCEPTED,
+    _ACCEPTED_RAW,
     DEBUG_ALLOWED_HOSTS,
     remember_accepted,
     split_domain_port,
@@ -568,7 +569,7 @@ def _scope_host(scope: Scope) -> bytes | None:
     """The value of the scope's one Host header; None if it has none or several."""
     found: bytes | None = None
     for name, value in scope.get("headers", ()):
-        if name == b"host" or (len(name) == 4 and name.lower() == b"host"):
+        if len(name) == 4 and (name == b"host" or name.lower() == b"host"):
             if found is not None:
                 return None
             found = value
@@ -581,6 +582,8 @@ class ASGIRequest(HttpRequest):
     ``body_file`` None stands for an empty body (its stream is made when read).
     """
 
+    script_name = ""
+
     def __init__(self, scope: Scope, body_file: IO[bytes] | None = None) -> None:
         self.scope = scope
         if body_file is not None:
@@ -589,8 +592,7 @@ class ASGIRequest(HttpRequest):
         path: str = scope["path"]
         root_path: str = scope.get("root_path", "")
         if not root_path:
-            self.script_name = ""
-            self.path = self.path_info = path
+            self.path = self.path_info = path  # script_name: the class's ""
             return
         # ASGI's path includes root_path; servers before that rule sent it without.
         self.script_name = root_path
@@ -631,18 +633,19 @@ class ASGIRequest(HttpRequest):
         if self._meta is None and self._scope_host_ok and not settings.USE_X_FORWARDED_HOST:
             found: bytes | None = None
             for name, value in self.scope.get("headers", ()):
-                if name == b"host" or (len(name) == 4 and name.lower() == b"host"):
+                if len(name) == 4 and (name == b"host" or name.lower() == b"host"):
                     if found is not None:
                         break
                     found = value
             else:
                 if found is not None:
-                    host = found.decode("latin-1")
-                    allowed = settings.ALLOWED_HOSTS
-                    if allowed and _ACCEPTED.get(host) is allowed:
-                        cap = settings.CYCLE_MAX_HEADER_VALUE
-                        if cap is None or len(found) <= cap:
-                            return host
+                    accepted = _ACCEPTED_RAW.get(found)  # (host, ALLOWED_HOSTS it passed)
+                    if accepted is not None:
+                        allowed = settings.ALLOWED_HOSTS
+                        if allowed and accepted[1] is allowed:
+                            cap = settings.CYCLE_MAX_HEADER_VALUE
+                            if cap is None or len(found) <= cap:
+                                return accepted[0]
         return super().get_host()
 
     def _query_string(self) -> str:

@@ -335,12 +335,14 @@ class HttpResponseBase:
 
     def close(self) -> None:
         """Release what the response holds (files, iterators, the request's uploads)."""
-        closers, self._resource_closers = self._resource_closers, []
-        for closer in closers:
-            try:
-                closer()
-            except Exception:
-                pass
+        closers = self._resource_closers
+        if closers:
+            self._resource_closers = []
+            for closer in closers:
+                try:
+                    closer()
+                except Exception:
+                    pass
         self.closed = True
 
     def write(self, content: Any) -> None:

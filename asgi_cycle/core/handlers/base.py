@@ -209,7 +209,7 @@ class BaseHandler:
         ):
             # A static route: request.resolver_match is copied from the shared match only
             # if someone reads it. The hooks and the view get their own kwargs dict.
-            kwargs = {**shared.kwargs}
+            kwargs = {**shared.kwargs} if shared.kwargs else {}
             request._pending_match = (shared, resolver, path, kwargs)
             if request._resolver_match is not None:
                 request._resolver_match = None
