@@ -248,11 +248,8 @@ async def test_a_joined_filter_is_not_confused_with_a_local_one(orm: Any) -> Non
         assert [a.name async for a in Author.objects.filter(book__title="Bob's")] == ["Bob"]
 
 
-async def test_a_session_change_does_not_outlive_its_statement(
-    db: DatabaseWrapper, db_vendor: str
-) -> None:
-    if db_vendor != "postgresql":
-        pytest.skip("session settings are PostgreSQL's")
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)  # session settings
+async def test_a_session_change_does_not_outlive_its_statement(db: DatabaseWrapper) -> None:
     default = await db.fetch_val("SHOW statement_timeout")
     await db.execute("SET statement_timeout = 4321")
     assert await db.fetch_val("SHOW statement_timeout") == default
