@@ -41,7 +41,8 @@ from asgi_cycle.core.handlers.static import StaticFilesServer
 from asgi_cycle.core.tracing import CYCLE_PAGE_PATH, QuerySpans, Trace, current_trace, recent
 from asgi_cycle.db import querylog
 from asgi_cycle.types import Message, Receive, Scope, Send
-from asgi_cycle.urls import get_script_prefix, set_script_prefix
+from asgi_cycle.urls import set_script_prefix
+from asgi_cycle.urls.base import _script_prefix
 from asgi_cycle.utils.asyncio import sync_to_async
 
 if TYPE_CHECKING:
@@ -178,7 +179,7 @@ class ASGIHandler(BaseHandler):
         # reverse() prefixes URLs with the mount point; set on every request, since
         # requests can share a task (and so a context) under some servers and clients.
         root_path = scope.get("root_path")
-        if root_path or get_script_prefix() != "/":
+        if root_path or _script_prefix.get() != "/":  # get_script_prefix(), inline
             set_script_prefix(root_path or "/")
         if (
             len(scope.get("raw_path") or b"")
@@ -194,7 +195,11 @@ class ASGIHandler(BaseHandler):
             )
         if scope["method"] in _BODYLESS_METHODS:
             for name, value in scope["headers"]:
-                if (name == b"content-length" and value != b"0") or name == b"transfer-encoding":
+                # Lengths first: one int test per header instead of two bytes comparisons.
+                size = len(name)
+                if (size == 14 and name == b"content-length" and value != b"0") or (
+                    size == 17 and name == b"transfer-encoding"
+                ):
                     break
             else:
                 chain = self._middleware_chain
