@@ -131,6 +131,15 @@ class HttpResponseServerError(HttpResponse):
 class JsonResponse(HttpResponse):
     """A JSON body; with ``safe=True`` (default) only a dict may be serialised."""
 
+    #: Whether HttpResponse comes right after JsonResponse in the class's MRO, so that
+    #: __init__ may call it directly instead of through super().
+    _plain_json = True
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        mro = cls.__mro__
+        cls._plain_json = mro[mro.index(JsonResponse) + 1] is HttpResponse
+
     def __init__(
         self,
         data: Any,
@@ -150,9 +159,11 @@ class JsonResponse(HttpResponse):
             content = json.dumps(data, cls=encoder, **(json_dumps_params or {}))
         if not kwargs:
             # application/json names no charset: the text is encoded in DEFAULT_CHARSET.
-            super().__init__(
-                content.encode(settings.DEFAULT_CHARSET), content_type="application/json"
-            )
+            body = content.encode(settings.DEFAULT_CHARSET)
+            if self._plain_json:
+                HttpResponse.__init__(self, body, "application/json")  # super(), without one
+            else:
+                super().__init__(body, content_type="application/json")
             return
         kwargs.setdefault("content_type", "application/json")
         super().__init__(content=content, **kwargs)

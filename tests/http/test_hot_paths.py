@@ -12,7 +12,7 @@ import pytest
 
 from asgi_cycle.conf import settings
 from asgi_cycle.core.exceptions import BadRequest, DisallowedHost
-from asgi_cycle.http import HttpResponse, HttpResponseNotModified
+from asgi_cycle.http import HttpResponse, HttpResponseNotModified, JsonResponse
 from asgi_cycle.http.request import ASGIRequest
 from asgi_cycle.http.response import HttpResponseBase
 from asgi_cycle.http.response_headers import (
@@ -343,3 +343,19 @@ def test_the_inline_constructor_reads_the_default_charset():
         response = HttpResponse(b"x")
     assert response["Content-Type"] == "text/html; charset=latin-1"
     assert HttpResponse(b"x")["Content-Type"] == "text/html; charset=utf-8"
+
+
+def test_a_json_response_subclass_with_a_mixin_runs_the_mixin():
+    class Mixin(HttpResponse):
+        def __init__(self, *args: Any, **kw: Any) -> None:
+            super().__init__(*args, **kw)
+            self.mixin_ran = True
+
+    class Tagged(JsonResponse, Mixin):
+        pass
+
+    assert JsonResponse._plain_json and not Tagged._plain_json
+    tagged, plain = Tagged({"a": 1}), JsonResponse({"a": 1})
+    assert tagged.mixin_ran
+    assert _as_built(tagged) == _as_built(plain)
+    assert plain.content == b'{"a": 1}' and plain["Content-Type"] == "application/json"
