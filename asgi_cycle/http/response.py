@@ -30,6 +30,7 @@ from asgi_cycle.http.response_headers import (
     BadHeaderError,
     PreparedHeader,
     ResponseHeaders,
+    _pair_of,
     prepare_header,
 )
 from asgi_cycle.utils.http import REASON_PHRASES as responses
@@ -203,14 +204,14 @@ class HttpResponseBase:
         ``content-length`` is added for a non-streaming response that has none
         (except 1xx/204/304, which must not carry one).
         """
-        # ResponseHeaders.raw() and .has() inline, on the store of pairs: once per response.
-        pairs = self.headers._pairs
-        headers = list(pairs.values())
+        # ResponseHeaders.raw() and .has() inline, on its store: once per response.
+        store = self.headers._store
+        headers = list(map(_pair_of, store.values()))
         cookies = self._cookies
         if cookies:
             for morsel in cookies.values():
                 headers.append((b"set-cookie", morsel.OutputString().encode("latin-1")))
-        if not self.streaming and "content-length" not in pairs:
+        if not self.streaming and "content-length" not in store:
             status = self.status_code
             if status >= 200 and status not in _NO_LENGTH_STATUSES:
                 length = self._content_length()

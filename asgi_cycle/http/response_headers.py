@@ -5,7 +5,8 @@ the value ``str`` or ``bytes`` (other values go through ``str``), without
 CR/LF or other control characters but TAB (``BadHeaderError``, BAD_INPUT
 21/23: a server would split the response or refuse it), latin-1 or else
 MIME-encoded as Django does. The lower-cased latin-1 ``(name, value)`` pair
-is stored next to it, so serialising the headers for ASGI is a list copy.
+is stored next to it, so serialising the headers for ASGI is one C-level pass
+(``raw()``) over a single dict.
 
 Headers set on every response with the same value (``X-Frame-Options: DENY``,
 ``Content-Type: text/plain``) are validated once with ``prepare_header`` and
@@ -18,6 +19,7 @@ import re
 import sys
 from collections.abc import Iterable, Iterator, Mapping, MutableMapping
 from email.header import Header
+from operator import itemgetter
 from typing import Any
 
 
@@ -75,13 +77,11 @@ def _to_header_text(value: Any, charset: str, mime_encode: bool) -> str:
 class ResponseHeaders(MutableMapping[str, str]):
     """The headers of a response: case-insensitive, validated, ASGI-ready."""
 
-    __slots__ = ("_pairs", "_store")
+    __slots__ = ("_store",)
 
     def __init__(self, data: Mapping[str, Any] | None = None) -> None:
-        # lower-cased name -> (name as given, value, ASGI pair)
+        # lower-cased name -> (name as given, value, ASGI pair): one dict, one store per set
         self._store: dict[str, HeaderEntry] = {}
-        # lower-cased name -> ASGI pair, kept in step with _store: raw() is one C call.
-        self._pairs: dict[str, tuple[bytes, bytes]] = {}
         if data:
             for header, value in data.items():
                 self[header] = value
@@ -102,9 +102,7 @@ class ResponseHeaders(MutableMapping[str, str]):
             text = value
         else:
             text = _to_header_text(value, "latin-1", mime_encode=True)
-        pair = (lower.encode("ascii"), text.encode("latin-1"))
-        self._store[lower] = (name, text, pair)
-        self._pairs[lower] = pair
+        self._store[lower] = (name, text, (lower.encode("ascii"), text.encode("latin-1")))
 
     @classmethod
     def with_one(cls, prepared: PreparedHeader) -> ResponseHeaders:
@@ -112,29 +110,25 @@ class ResponseHeaders(MutableMapping[str, str]):
         headers = _new_headers(cls)
         lower, entry = prepared
         headers._store = {lower: entry}
-        headers._pairs = {lower: entry[2]}
         return headers
 
     def put(self, prepared: PreparedHeader) -> None:
         """Set a header validated by ``prepare_header``."""
         lower, entry = prepared
         self._store[lower] = entry
-        self._pairs[lower] = entry[2]
 
     def put_default(self, prepared: PreparedHeader) -> None:
         """Set a header validated by ``prepare_header`` unless that header is set."""
         lower, entry = prepared
         if lower not in self._store:
             self._store[lower] = entry
-            self._pairs[lower] = entry[2]
 
     def put_defaults(self, prepared: Iterable[PreparedHeader]) -> None:
         """``put_default`` for each of ``prepared``, in order."""
-        store, pairs = self._store, self._pairs
+        store = self._store
         for lower, entry in prepared:
             if lower not in store:
                 store[lower] = entry
-                pairs[lower] = entry[2]
 
     def put_default_length(self, response: Any) -> None:
         """Set ``Content-Length`` to ``len(response.content)`` unless it is set.
@@ -146,15 +140,12 @@ class ResponseHeaders(MutableMapping[str, str]):
             length = len(response.content)
             lower, entry = _LENGTHS.get(length) or content_length_header(length)
             self._store[lower] = entry
-            self._pairs[lower] = entry[2]
 
     def __getitem__(self, key: str) -> str:
         return self._store[key.lower()][1]
 
     def __delitem__(self, key: str) -> None:
-        lower = key.lower()
-        del self._store[lower]
-        del self._pairs[lower]
+        del self._store[key.lower()]
 
     def __contains__(self, key: object) -> bool:
         if type(key) is str:
@@ -194,7 +185,6 @@ class ResponseHeaders(MutableMapping[str, str]):
             if default:
                 return default[0]
             raise
-        del self._pairs[lower]
         return value
 
     def setdefault(self, key: str, value: Any = None) -> str:
@@ -205,7 +195,7 @@ class ResponseHeaders(MutableMapping[str, str]):
 
     def raw(self) -> list[tuple[bytes, bytes]]:
         """Every header as a lower-cased latin-1 ``(name, value)`` pair, in order."""
-        return list(self._pairs.values())
+        return list(map(_pair_of, self._store.values()))
 
     def has(self, lower_name: str) -> bool:
         """Whether the header is set; ``lower_name`` must already be lower case."""
@@ -213,6 +203,7 @@ class ResponseHeaders(MutableMapping[str, str]):
 
 
 _new_headers = object.__new__
+_pair_of = itemgetter(2)  # HeaderEntry -> its ASGI pair
 
 
 def prepare_header(name: str, value: Any) -> PreparedHeader:
