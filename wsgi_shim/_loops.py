@@ -43,6 +43,8 @@ import weakref
 from collections.abc import Callable, Coroutine
 from typing import Any
 
+from asgi_cycle.utils.asyncio import allow_blocking_io
+
 
 class _LoopHolder:
     """A thread's loop and its root task; closes the loop when the thread goes away."""
@@ -62,6 +64,8 @@ class _LoopHolder:
             getattr(loop, "_asyncgen_finalizer_hook", None),
         )
         sys.set_asyncgen_hooks(*self.hooks)
+        # Only this thread's requests run here, one at a time: SQLite may block it.
+        allow_blocking_io(loop)
 
     def close(self) -> None:
         """Stop the root task (and with it AnyIO's worker threads), then close the loop."""
@@ -141,8 +145,9 @@ def start_task(
     """A task for ``coro`` on this thread's idle loop, its first step already taken.
 
     The step runs as the loop would run it: the task is current, the loop is
-    the running loop, and async generators are registered with it (the hooks
-    ``thread_loop`` installed); the loop itself is not started. When anything
+    the running loop and says so (``is_running()``, which other threads check
+    before they hand it work), and async generators are registered with it
+    (the hooks ``thread_loop`` installed); the loop itself is not started. When anything
     else is ready on the loop, the step is left to the loop, so callbacks keep
     their order.
     """
@@ -154,9 +159,11 @@ def start_task(
         return task
     step = ready.popleft()
     asyncio.events._set_running_loop(loop)
+    loop._thread_id = threading.get_ident()  # type: ignore[attr-defined] # is_running()
     try:
         step._run()
     finally:
+        loop._thread_id = None  # type: ignore[attr-defined]
         asyncio.events._set_running_loop(None)
     return task
 

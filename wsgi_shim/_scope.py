@@ -80,13 +80,14 @@ def build_scope(environ: dict[str, Any], state: dict[str, Any], strict: bool = T
     script_name: str = environ.get("SCRIPT_NAME", "")
     path_info: str = environ.get("PATH_INFO", "")
     root_path = _text(script_name, strict) if script_name else ""
-    path = root_path + _text(path_info, strict)
+    path = root_path + (path_info if path_info.isascii() else _text(path_info, strict))
 
     headers: RawHeaders = []
     names = _HEADER_NAMES
     for key, value in environ.items():
-        name = names.get(key)
-        if name is None:
+        try:
+            name = names[key]
+        except KeyError:
             name = _header_name(key)
         if name:
             try:

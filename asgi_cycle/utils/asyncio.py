@@ -18,6 +18,11 @@ Theory of operation:
 
 Context variables follow the call in both directions, so per-request state
 (the query collector, the current request) is seen by the other side.
+
+A loop that serves one request at a time on its own thread (``wsgi_shim``'s
+loop of a WSGI worker thread) is registered with ``allow_blocking_io``: work
+that would hop to a thread only to keep other requests moving (SQLite calls)
+may run on that loop's thread directly, as a WSGI app would run it.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ import functools
 import inspect
 import os
 import threading
+import weakref
 from collections.abc import Awaitable, Callable, Coroutine
 from concurrent.futures import Future
 from typing import Any, ParamSpec, TypeVar
@@ -91,6 +97,23 @@ def in_event_loop_thread() -> bool:
     return True
 
 
+_blocking_ok: weakref.WeakSet[asyncio.AbstractEventLoop] = weakref.WeakSet()
+
+
+def allow_blocking_io(loop: asyncio.AbstractEventLoop) -> None:
+    """Declare that ``loop`` serves one request at a time on its own thread.
+
+    Blocking that thread then holds up no other request, so short blocking
+    calls (SQLite) may run there instead of in a worker thread.
+    """
+    _blocking_ok.add(loop)
+
+
+def blocking_io_allowed(loop: asyncio.AbstractEventLoop) -> bool:
+    """Whether ``loop`` was registered with ``allow_blocking_io``."""
+    return loop in _blocking_ok
+
+
 def async_to_sync(afunc: Callable[P, Awaitable[T]]) -> Callable[P, T]:
     """Wrap a coroutine function so that sync code can call it (see the module doc)."""
 
@@ -153,7 +176,9 @@ def portal_loop_if_started() -> asyncio.AbstractEventLoop | None:
 
 
 __all__ = [
+    "allow_blocking_io",
     "async_to_sync",
+    "blocking_io_allowed",
     "in_event_loop_thread",
     "is_async_callable",
     "markcoroutinefunction",

@@ -289,3 +289,53 @@ def test_script_that_never_disconnects_still_exits(tmp_path: Path) -> None:
     with sqlite3.connect(db_file) as check:
         assert check.execute("SELECT count(*) FROM t").fetchone() == (1,)
     check.close()
+
+
+def test_under_wsgi_shim_sqlite_statements_run_on_the_wsgi_thread(tmp_path: Path) -> None:
+    """A WSGI thread's loop serves one request at a time: no hop to aiosqlite's thread.
+
+    On any other loop the statement runs on the connection's own thread, so the
+    loop keeps serving other requests meanwhile.
+    """
+    from tests.wsgi_shim.apps import call, environ
+    from wsgi_shim import to_wsgi
+
+    def thread_of_statement(db: DatabaseWrapper) -> Any:
+        async def ask() -> Any:
+            backend = await db.backend()
+            handle = backend.connection()
+            await handle.acquire()
+            try:
+                await handle.raw_connection.create_function("thread_id", 0, threading.get_ident)
+            finally:
+                await handle.release()
+            return await db.fetch_val("SELECT thread_id()")
+
+        return ask()
+
+    url = f"sqlite:///{tmp_path / 'inline.db'}"
+    with override_settings(DATABASES={"default": {"URL": url}}):
+        db = connections["default"]
+        seen: list[Any] = []
+
+        async def app(scope: Any, receive: Any, send: Any) -> None:
+            if scope["type"] != "http":
+                raise RuntimeError("no lifespan")
+            seen.append(await thread_of_statement(db))
+            await send({"type": "http.response.start", "status": 204, "headers": []})
+            await send({"type": "http.response.body", "body": b""})
+
+        shim = to_wsgi(app)
+        assert call(shim, environ("/")).status.startswith("204")
+        assert seen == [threading.get_ident()]
+
+        async def elsewhere() -> Any:
+            try:
+                return await thread_of_statement(db)
+            finally:
+                await db.adisconnect()
+
+        on_plain_loop = asyncio.run(elsewhere())
+        assert on_plain_loop != threading.get_ident()
+        shim.shutdown()
+        db.close()

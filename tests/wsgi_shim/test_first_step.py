@@ -2,9 +2,9 @@
 
 ``_loops.start_task`` takes the app's first step outside ``run_until_complete``
 (most responses end there). These tests pin what an app must still see in that
-step, the same as under Uvicorn: a current task, a running loop, callbacks it
-schedules being run, async generators finalised by the loop, and a task that
-suspends going on under the loop.
+step, the same as under Uvicorn: a current task, a running loop that says it
+runs, callbacks it schedules being run, async generators finalised by the
+loop, and a task that suspends going on under the loop.
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ def test_the_first_step_has_a_current_task_and_a_running_loop() -> None:
         _http_only(scope)
         seen["task"] = asyncio.current_task()
         seen["loop"] = asyncio.get_running_loop()
+        seen["running"] = seen["loop"].is_running()  # other threads check it
         async with asyncio.timeout(5):  # needs a current task, as under Uvicorn
             await start(send)
             await send(_plain(b"ok"))
@@ -44,6 +45,8 @@ def test_the_first_step_has_a_current_task_and_a_running_loop() -> None:
     assert result.body == b"ok"
     assert isinstance(seen["task"], asyncio.Task) and seen["task"].done()
     assert seen["loop"].is_closed() is False
+    assert seen["running"] is True
+    assert seen["loop"].is_running() is False  # between requests it is idle
 
 
 def test_callbacks_scheduled_by_a_finished_step_run_before_the_call_returns() -> None:

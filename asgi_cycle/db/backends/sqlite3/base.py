@@ -12,7 +12,11 @@ Rules:
 - each connection is set up once: WAL journal, ``busy_timeout``, foreign keys on;
 - a connection released while still inside a transaction is rolled back first,
   so no transaction leaks into the next user;
-- after ``disconnect()`` connections still in use are closed when released.
+- after ``disconnect()`` connections still in use are closed when released;
+- on a loop registered with ``allow_blocking_io`` (a WSGI worker thread's loop
+  under ``wsgi_shim``) statements run on that thread, with no hop to the
+  connection's thread: the request completes without suspending, as under a
+  WSGI framework's own blocking driver.
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ from sqlalchemy.sql.ddl import ExecutableDDLElement
 from sqlalchemy.util import LRUCache
 
 from asgi_cycle.db.backends.base import compile_cached, returns_rows
+from asgi_cycle.utils.asyncio import blocking_io_allowed
 
 __all__ = ["PooledSQLiteConnection", "SQLiteBackend", "SQLitePool", "make_dialect"]
 
@@ -65,6 +70,9 @@ class SQLitePool:
         self._idle: list[aiosqlite.Connection] = []
         self._all: set[aiosqlite.Connection] = set()
         self._slots = asyncio.Semaphore(size)
+        #: Statements run on the loop's own thread instead of the connection's
+        #: (a WSGI worker thread's loop: see ``allow_blocking_io``).
+        self.inline = _loop_may_block()
         #: Compiled statements by structure, shared by this pool's connections.
         self.compiled_cache: LRUCache[Any, Any] = LRUCache(500)
         _live_pools.add(self)
@@ -161,6 +169,13 @@ class SQLitePool:
 _live_pools: weakref.WeakSet[SQLitePool] = weakref.WeakSet()
 
 
+def _loop_may_block() -> bool:
+    try:
+        return blocking_io_allowed(asyncio.get_running_loop())
+    except RuntimeError:
+        return False
+
+
 @atexit.register
 def _close_pools_at_exit() -> None:
     # Close what is still open on each connection's own thread (checkpointing the
@@ -199,10 +214,15 @@ class PooledSQLiteConnection(SQLiteConnection):
 
     async def _one_hop(self, sql: str, args: list[Any], mode: str) -> _Result:
         # One trip to the connection's thread per statement (execute, fetch and close
-        # together) instead of aiosqlite's three.
-        assert self._connection is not None, "Connection is not acquired"
-        result: _Result = await self._connection._execute(  # type: ignore[no-untyped-call]
-            _run_statement, self._connection._conn, sql, args, mode
+        # together) instead of aiosqlite's three; none at all where the loop's own
+        # thread may block. The connection is ours alone until released, and every
+        # call on it is awaited, so the two threads never use it at once.
+        connection = self._connection
+        assert connection is not None, "Connection is not acquired"
+        if self._pool.inline:
+            return _run_statement(connection._conn, sql, args, mode)
+        result: _Result = await connection._execute(  # type: ignore[no-untyped-call]
+            _run_statement, connection._conn, sql, args, mode
         )
         return result
 
@@ -252,6 +272,9 @@ class PooledSQLiteConnection(SQLiteConnection):
     async def control(self, sql: str) -> None:
         """Run a transaction-control statement (BEGIN, SAVEPOINT, COMMIT ...)."""
         assert self._connection is not None, "Connection is not acquired"
+        if self._pool.inline:
+            self._connection._conn.execute(sql).close()
+            return
         async with self._connection.execute(sql) as cursor:
             await cursor.close()
 
