@@ -30,6 +30,7 @@ from asgi_cycle.http.response_headers import (
     BadHeaderError,
     PreparedHeader,
     ResponseHeaders,
+    _new_headers,
     _pair_of,
     prepare_header,
 )
@@ -417,7 +418,9 @@ class HttpResponse(HttpResponseBase):
                 content_type = _default_content_type(settings.DEFAULT_CHARSET)
             prepared = _CONTENT_TYPES.get(content_type) if type(content_type) is str else None
             if prepared is not None:
-                self.headers = ResponseHeaders.with_one(prepared)
+                # A header map holding just that header, without ResponseHeaders.__init__.
+                self.headers = response_headers = _new_headers(ResponseHeaders)
+                response_headers._store = {prepared[0]: prepared[1]}
                 self._resource_closers = []
                 self._container = [content]
                 return

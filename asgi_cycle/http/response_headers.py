@@ -104,14 +104,6 @@ class ResponseHeaders(MutableMapping[str, str]):
             text = _to_header_text(value, "latin-1", mime_encode=True)
         self._store[lower] = (name, text, (lower.encode("ascii"), text.encode("latin-1")))
 
-    @classmethod
-    def with_one(cls, prepared: PreparedHeader) -> ResponseHeaders:
-        """A new map holding only the header validated by ``prepare_header``."""
-        headers = _new_headers(cls)
-        lower, entry = prepared
-        headers._store = {lower: entry}
-        return headers
-
     def put(self, prepared: PreparedHeader) -> None:
         """Set a header validated by ``prepare_header``."""
         lower, entry = prepared
@@ -202,6 +194,7 @@ class ResponseHeaders(MutableMapping[str, str]):
         return lower_name in self._store
 
 
+#: Makes a ResponseHeaders without __init__ (the response then sets its _store itself).
 _new_headers = object.__new__
 _pair_of = itemgetter(2)  # HeaderEntry -> its ASGI pair
 
