@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from asgi_cycle.core.tracing import span
+from asgi_cycle.core.tracing import current_trace, span
 from asgi_cycle.template.exceptions import TemplateDoesNotExist
 from asgi_cycle.template.utils import engines
 
@@ -67,6 +67,8 @@ def render_to_string(
     (``render()`` in a view shows up in Server-Timing and ``/__cycle__/``). A
     ``TemplateResponse`` does not come through here: the handler times its render.
     """
+    if current_trace.get() is None:
+        return _render(template_name, context, request, using)
     name = template_name if isinstance(template_name, str) else ", ".join(template_name)
     with span("template", name):
         return _render(template_name, context, request, using)
@@ -78,7 +80,7 @@ def _render(
     request: Any,
     using: str | None,
 ) -> str:
-    if isinstance(template_name, list | tuple):
+    if type(template_name) is not str and isinstance(template_name, list | tuple):
         template = select_template(template_name, using=using)
     else:
         template = get_template(template_name, using=using)  # type: ignore[arg-type]
