@@ -9,6 +9,22 @@ asyncpg resets a connection's session on every release (a server round trip:
 ``RESET ALL``, ``UNLISTEN *`` ...). A connection that only ran the ORM's prepared
 reads (``fetch_rows``) and transaction control changed no session state, so it
 goes back to the pool without that reset; any other use keeps it.
+
+Releasing without I/O. ``Pool.release()`` runs the holder's release in a new
+task (``asyncio.shield``), so that a cancelled caller cannot strand a
+connection mid-reset. A clean connection needs no reset, so its release does no
+I/O and cannot be interrupted: ``_release_at_once`` gives it back at once, with
+no task, when all of these hold (otherwise ``Pool.release()`` runs as shipped):
+
+- the pool is open and the proxy is still attached to its holder;
+- the session is clean (``keep_session``), no transaction is open, no listener
+  is left and the pool has no ``reset`` callback;
+- the connection is open, not being cancelled, below ``max_queries`` and of the
+  pool's current generation (otherwise asyncpg closes or waits for it).
+
+It then does what the holder's release does after a reset: the connection's
+housekeeping, the holder back in the pool's queue, and the idle timer
+(``max_inactive_connection_lifetime``) armed again.
 """
 
 from __future__ import annotations
@@ -71,6 +87,69 @@ class _Connection(asyncpg.Connection):  # type: ignore[misc]
         return query
 
 
+def _release_at_once(pool: Any, proxy: Any) -> bool:
+    """Give a clean connection back to ``pool`` without I/O; False if asyncpg must release it."""
+    if not _CAN_RELEASE_AT_ONCE or type(proxy) is not asyncpg.pool.PoolConnectionProxy:
+        return False
+    holder: Any = proxy._holder
+    con: Any = proxy._con
+    if (
+        con is None
+        or holder._pool is not pool
+        or not pool._initialized
+        or pool._closed
+        or getattr(pool, "_reset", None) is not None
+        or holder._in_use is None
+        or not getattr(con, "_session_clean", False)
+        or con._listeners
+        or con._log_listeners
+        or con.is_closed()
+        or con.is_in_transaction()
+        or con._top_xact is not None
+        or con._protocol._is_cancelling()
+        or con._protocol.queries_count >= holder._max_queries
+        or holder._generation != pool._generation
+    ):
+        return False
+    con._session_clean = False
+    con._on_release()
+    holder._timeout = None
+    holder._release()
+    holder._setup_inactive_callback()
+    return True
+
+
+def _has_release_parts() -> bool:
+    holder = asyncpg.pool.PoolConnectionHolder
+    connection = asyncpg.connection.Connection
+    return (
+        all(
+            hasattr(holder, name)
+            for name in (
+                "_pool",
+                "_in_use",
+                "_max_queries",
+                "_generation",
+                "_timeout",
+                "_release",
+                "_setup_inactive_callback",
+            )
+        )
+        and all(
+            hasattr(connection, name)
+            for name in ("_on_release", "_listeners", "_log_listeners", "_protocol", "_top_xact")
+        )
+        and all(
+            hasattr(asyncpg.protocol.Protocol, name)
+            for name in ("queries_count", "_is_cancelling")
+        )
+    )
+
+
+#: Whether this asyncpg has the holder internals ``_release_at_once`` relies on.
+_CAN_RELEASE_AT_ONCE = _has_release_parts()
+
+
 class PostgresPooledConnection(PostgresConnection):
     """``databases``' asyncpg connection with the documented ``execute``."""
 
@@ -91,6 +170,10 @@ class PostgresPooledConnection(PostgresConnection):
         keep_session = getattr(self._connection, "keep_session", None)
         if not self._session_used and keep_session is not None:
             keep_session()
+            pool = self._database._pool
+            if pool is not None and _release_at_once(pool, self._connection):
+                self._connection = None
+                return
         await super().release()
 
     @property
