@@ -307,13 +307,16 @@ def test_uwsgi_runs_lifespan_streams_and_takes_chunked_uploads(events: Path) -> 
         with httpx.stream("GET", server.url + "/stream-forever") as response:
             first = next(response.iter_bytes())
             assert first
+        # uWSGI notices the closed stream on a later write; SIGTERM while that thread is
+        # still closing it can end the worker before the lifespan shuts down.
+        assert wait_for(lambda: "finally" in [name for name, _ in read_events(events)])
         pieces = httpx.post(
             server.url + "/pieces", content=iter([b"a" * 1000, b"b" * 1000])
         ).json()
         assert sum(pieces) == 2000
         terminate(server)
     names = [name for name, _ in read_events(events)]
-    assert names[0] == "startup" and "shutdown" in names and "finally" in names
+    assert names[0] == "startup" and "shutdown" in names
 
 
 # -- item 13: asgi-cycle serve -----------------------------------------------------------------
