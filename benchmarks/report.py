@@ -309,7 +309,10 @@ def chart(results: dict[str, Any], path: Path) -> None:
     width = 0.8 / max(1, len(names))
     for i, name in enumerate(names):
         values = [rps(results, t, name) or 0 for t in tests]
-        axes[0].bar([x + i * width for x in range(len(tests))], values, width, label=name)
+        color = plt.get_cmap("tab20")(i % 20)  # the default cycle repeats after 10 targets
+        axes[0].bar(
+            [x + i * width for x in range(len(tests))], values, width, label=name, color=color
+        )
     axes[0].set_xticks([x + 0.4 - width / 2 for x in range(len(tests))], tests)
     axes[0].set_yscale("log")
     axes[0].set_title("req/s, SQLite (median; higher is better)")
