@@ -139,6 +139,16 @@ def thread_loop() -> asyncio.AbstractEventLoop:
     return holder.loop
 
 
+class _FirstStep:
+    """Stands in for ``loop.call_soon`` while a task is built: keeps its first step."""
+
+    __slots__ = ("callback", "context")
+
+    def __call__(self, callback: Callable[[], object], *args: object, context: Any = None) -> None:
+        self.callback = callback  # a task's step takes no arguments
+        self.context = context
+
+
 def start_task(
     loop: asyncio.AbstractEventLoop, coro: Coroutine[Any, Any, None]
 ) -> asyncio.Task[None]:
@@ -147,21 +157,26 @@ def start_task(
     The step runs as the loop would run it: the task is current, the loop is
     the running loop and says so (``is_running()``, which other threads check
     before they hand it work), and async generators are registered with it
-    (the hooks ``thread_loop`` installed); the loop itself is not started. When anything
-    else is ready on the loop, the step is left to the loop, so callbacks keep
-    their order.
+    (the hooks ``thread_loop`` installed); the loop itself is not started. The
+    task's constructor hands its first step to ``loop.call_soon``, which is
+    shadowed for that one call so the step is kept rather than queued. When
+    anything else is ready on the loop, the step is left to the loop, so
+    callbacks keep their order.
     """
     ready = getattr(loop, "_ready", None)  # BaseEventLoop's queue of ready callbacks
     if ready or ready is None or asyncio.events._get_running_loop() is not None:
         return loop.create_task(coro)
-    task = asyncio.Task(coro, loop=loop)
-    if len(ready) != 1:  # pragma: no cover - a loop that schedules the step elsewhere
-        return task
-    step = ready.popleft()
+    first = _FirstStep()
+    attributes = loop.__dict__
+    attributes["call_soon"] = first  # shadows the class's method, for this one call
+    try:
+        task = asyncio.Task(coro, loop=loop)
+    finally:
+        del attributes["call_soon"]
     asyncio.events._set_running_loop(loop)
     loop._thread_id = threading.get_ident()  # type: ignore[attr-defined] # is_running()
     try:
-        step._run()
+        first.context.run(first.callback)
     finally:
         loop._thread_id = None  # type: ignore[attr-defined]
         asyncio.events._set_running_loop(None)
