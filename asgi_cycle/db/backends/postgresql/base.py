@@ -10,21 +10,8 @@ asyncpg resets a connection's session on every release (a server round trip:
 reads (``fetch_rows``) and transaction control changed no session state, so it
 goes back to the pool without that reset; any other use keeps it.
 
-Releasing without I/O. ``Pool.release()`` runs the holder's release in a new
-task (``asyncio.shield``), so that a cancelled caller cannot strand a
-connection mid-reset. A clean connection needs no reset, so its release does no
-I/O and cannot be interrupted: ``_release_at_once`` gives it back at once, with
-no task, when all of these hold (otherwise ``Pool.release()`` runs as shipped):
-
-- the pool is open and the proxy is still attached to its holder;
-- the session is clean (``keep_session``), no transaction is open, no listener
-  is left and the pool has no ``reset`` callback;
-- the connection is open, not being cancelled, below ``max_queries`` and of the
-  pool's current generation (otherwise asyncpg closes or waits for it).
-
-It then does what the holder's release does after a reset: the connection's
-housekeeping, the holder back in the pool's queue, and the idle timer
-(``max_inactive_connection_lifetime``) armed again.
+Acquiring and releasing usually need no waiting: ``_pool`` does the common case
+synchronously under asyncpg's own rules and leaves anything else to asyncpg.
 """
 
 from __future__ import annotations
@@ -43,6 +30,7 @@ from sqlalchemy.sql.ddl import ExecutableDDLElement
 from sqlalchemy.util import LRUCache
 
 from asgi_cycle.db.backends.base import compile_cached, returns_rows
+from asgi_cycle.db.backends.postgresql._pool import acquire_at_once, release_at_once
 
 __all__ = ["PostgresBackend", "PostgresPooledConnection", "make_dialect"]
 
@@ -87,69 +75,6 @@ class _Connection(asyncpg.Connection):  # type: ignore[misc]
         return query
 
 
-def _release_at_once(pool: Any, proxy: Any) -> bool:
-    """Give a clean connection back to ``pool`` without I/O; False if asyncpg must release it."""
-    if not _CAN_RELEASE_AT_ONCE or type(proxy) is not asyncpg.pool.PoolConnectionProxy:
-        return False
-    holder: Any = proxy._holder
-    con: Any = proxy._con
-    if (
-        con is None
-        or holder._pool is not pool
-        or not pool._initialized
-        or pool._closed
-        or getattr(pool, "_reset", None) is not None
-        or holder._in_use is None
-        or not getattr(con, "_session_clean", False)
-        or con._listeners
-        or con._log_listeners
-        or con.is_closed()
-        or con.is_in_transaction()
-        or con._top_xact is not None
-        or con._protocol._is_cancelling()
-        or con._protocol.queries_count >= holder._max_queries
-        or holder._generation != pool._generation
-    ):
-        return False
-    con._session_clean = False
-    con._on_release()
-    holder._timeout = None
-    holder._release()
-    holder._setup_inactive_callback()
-    return True
-
-
-def _has_release_parts() -> bool:
-    holder = asyncpg.pool.PoolConnectionHolder
-    connection = asyncpg.connection.Connection
-    return (
-        all(
-            hasattr(holder, name)
-            for name in (
-                "_pool",
-                "_in_use",
-                "_max_queries",
-                "_generation",
-                "_timeout",
-                "_release",
-                "_setup_inactive_callback",
-            )
-        )
-        and all(
-            hasattr(connection, name)
-            for name in ("_on_release", "_listeners", "_log_listeners", "_protocol", "_top_xact")
-        )
-        and all(
-            hasattr(asyncpg.protocol.Protocol, name)
-            for name in ("queries_count", "_is_cancelling")
-        )
-    )
-
-
-#: Whether this asyncpg has the holder internals ``_release_at_once`` relies on.
-_CAN_RELEASE_AT_ONCE = _has_release_parts()
-
-
 class PostgresPooledConnection(PostgresConnection):
     """``databases``' asyncpg connection with the documented ``execute``."""
 
@@ -161,7 +86,12 @@ class PostgresPooledConnection(PostgresConnection):
 
     async def acquire(self) -> None:
         """Take a connection from the pool."""
-        await super().acquire()
+        pool = self._database._pool
+        proxy = acquire_at_once(pool) if self._connection is None else None
+        if proxy is None:
+            await super().acquire()
+        else:
+            self._connection = proxy
         self._session_used = False
 
     async def release(self) -> None:
@@ -171,7 +101,7 @@ class PostgresPooledConnection(PostgresConnection):
         if not self._session_used and keep_session is not None:
             keep_session()
             pool = self._database._pool
-            if pool is not None and _release_at_once(pool, self._connection):
+            if pool is not None and release_at_once(pool, self._connection):
                 self._connection = None
                 return
         await super().release()
