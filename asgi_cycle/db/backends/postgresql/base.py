@@ -12,6 +12,8 @@ goes back to the pool without that reset; any other use keeps it.
 
 Acquiring and releasing usually need no waiting: ``_pool`` does the common case
 synchronously under asyncpg's own rules and leaves anything else to asyncpg.
+``fetch_rows`` runs a statement asyncpg already prepared on the connection
+straight on its protocol (``_statements``), falling back to ``fetch()``.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from sqlalchemy.util import LRUCache
 
 from asgi_cycle.db.backends.base import compile_cached, returns_rows
 from asgi_cycle.db.backends.postgresql._pool import acquire_at_once, release_at_once
+from asgi_cycle.db.backends.postgresql._statements import cached_statement, fetch_cached
 
 __all__ = ["PostgresBackend", "PostgresPooledConnection", "make_dialect"]
 
@@ -114,8 +117,15 @@ class PostgresPooledConnection(PostgresConnection):
 
     async def fetch_rows(self, sql: str, args: Sequence[Any]) -> list[Any]:
         """Every row of an ORM-compiled SELECT, as asyncpg Records."""
-        assert self._connection is not None, "Connection is not acquired"
-        rows: list[Any] = await self._connection.fetch(sql, *args)
+        proxy = self._connection
+        assert proxy is not None, "Connection is not acquired"
+        con = proxy._con if type(proxy) is asyncpg.pool.PoolConnectionProxy else None
+        statement = cached_statement(con, sql)
+        rows: list[Any]
+        if statement is None:
+            rows = await proxy.fetch(sql, *args)
+        else:
+            rows = await fetch_cached(con, statement, sql, args)
         self._rowcount = len(rows)
         return rows
 
