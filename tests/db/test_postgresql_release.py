@@ -118,3 +118,34 @@ async def test_disconnect_closes_connections_released_at_once(db: DatabaseWrappe
     await asyncio.wait_for(db.adisconnect(), 10)
     assert pool._closed
     assert all(connection.is_closed() for connection in connections_used)
+
+
+async def test_a_connection_class_from_options_keeps_asyncpgs_release(
+    db_url: str, pool_releases: list[Any]
+) -> None:
+    entry = {"URL": db_url, "OPTIONS": {"connection_class": asyncpg.Connection}}
+    with override_settings(DATABASES={"default": entry}):
+        db = connections["default"]
+        try:
+            assert await pid(db) == await pid(db)
+        finally:
+            await db.adisconnect()
+    assert len(pool_releases) == 2
+
+
+async def test_a_reset_callback_keeps_asyncpgs_release(
+    db_url: str, pool_releases: list[Any]
+) -> None:
+    resets: list[Any] = []
+
+    async def reset(connection: Any) -> None:
+        resets.append(connection)
+
+    entry = {"URL": db_url, "OPTIONS": {"reset": reset}}
+    with override_settings(DATABASES={"default": entry}):
+        db = connections["default"]
+        try:
+            assert await pid(db) == await pid(db)
+        finally:
+            await db.adisconnect()
+    assert len(pool_releases) == len(resets) == 2

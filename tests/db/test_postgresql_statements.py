@@ -172,3 +172,10 @@ async def test_a_changed_result_type_drops_the_pools_statements(
         assert _statements.cached_statement(other_connection, sql) is None
     finally:
         await other.release()
+
+
+async def test_a_pool_proxy_is_not_taken_for_its_connection(handle: Any) -> None:
+    await values(handle, "SELECT 1")
+    proxy = handle.raw_connection
+    assert _statements.cached_statement(proxy._con, "SELECT 1") is not None
+    assert _statements.cached_statement(proxy, "SELECT 1") is None

@@ -25,8 +25,10 @@ idle timer, wraps the connection in a new proxy and marks the holder in use.
 ``release_at_once`` gives a connection back when all of these hold:
 
 - the pool is open and the proxy is still attached to its holder;
-- the session is clean (``keep_session``), no transaction is open, no listener
-  is left and the pool has no ``reset`` callback;
+- the caller vouches the session is clean and the connection is a
+  ``SessionConnection`` (one from an ``OPTIONS`` ``connection_class`` keeps
+  asyncpg's reset), no transaction is open, no listener is left and the pool
+  has no ``reset`` callback;
 - the connection is open, not being cancelled, below ``max_queries`` and of the
   pool's current generation (otherwise asyncpg closes or waits for it);
 
@@ -41,7 +43,25 @@ from typing import Any
 
 import asyncpg  # type: ignore[import-untyped]
 
-__all__ = ["HAS_POOL_PARTS", "acquire_at_once", "release_at_once"]
+__all__ = ["HAS_POOL_PARTS", "SessionConnection", "acquire_at_once", "release_at_once"]
+
+
+class SessionConnection(asyncpg.Connection):  # type: ignore[misc]
+    """asyncpg's connection, able to skip the pool's session reset once."""
+
+    _session_clean = False
+
+    def keep_session(self) -> None:
+        """Nothing changed the session: the next release needs no reset query."""
+        self._session_clean = True
+
+    def get_reset_query(self) -> str:
+        """asyncpg's reset query, or nothing after ``keep_session()``."""
+        if self._session_clean:
+            self._session_clean = False
+            return ""
+        query: str = super().get_reset_query()
+        return query
 
 
 def acquire_at_once(pool: Any) -> Any:
@@ -82,8 +102,15 @@ def acquire_at_once(pool: Any) -> Any:
 
 
 def release_at_once(pool: Any, proxy: Any) -> bool:
-    """Give a clean connection back to ``pool`` without I/O; False if asyncpg must release it."""
-    if not HAS_POOL_PARTS or type(proxy) is not asyncpg.pool.PoolConnectionProxy:
+    """Give back a connection whose session nothing changed, without I/O.
+
+    False if asyncpg must release it (then ``keep_session()`` still spares the reset).
+    """
+    if (
+        not HAS_POOL_PARTS
+        or type(pool) is not asyncpg.Pool
+        or type(proxy) is not asyncpg.pool.PoolConnectionProxy
+    ):
         return False
     holder: Any = proxy._holder
     con: Any = proxy._con
@@ -92,9 +119,9 @@ def release_at_once(pool: Any, proxy: Any) -> bool:
         or holder._pool is not pool
         or not pool._initialized
         or pool._closed
-        or getattr(pool, "_reset", None) is not None
+        or pool._reset is not None
         or holder._in_use is None
-        or not getattr(con, "_session_clean", False)
+        or SessionConnection not in type(con).__mro__  # asyncpg's isinstance() is lenient
         or con._listeners
         or con._log_listeners
         or con.is_closed()
@@ -105,7 +132,6 @@ def release_at_once(pool: Any, proxy: Any) -> bool:
         or holder._generation != pool._generation
     ):
         return False
-    con._session_clean = False
     con._on_release()
     holder._timeout = None
     holder._release()
@@ -139,7 +165,15 @@ def _has_pool_parts() -> bool:
         )
         and all(
             hasattr(asyncpg.Pool, name)
-            for name in ("_queue", "_initialized", "_closing", "_closed", "_generation", "_loop")
+            for name in (
+                "_queue",
+                "_initialized",
+                "_closing",
+                "_closed",
+                "_generation",
+                "_loop",
+                "_reset",
+            )
         )
         and all(hasattr(queue(maxsize=1), name) for name in ("_getters", "_queue", "get_nowait"))
         and all(

@@ -33,7 +33,7 @@ def cached_statement(con: Any, sql: str) -> Any:
     """The prepared statement asyncpg cached for ``sql`` on ``con``; None to use ``fetch()``."""
     if (
         not HAS_STATEMENT_PARTS
-        or not isinstance(con, asyncpg.Connection)
+        or asyncpg.connection.Connection not in type(con).__mro__  # not a proxy, nor None
         or con._query_loggers
         or con._stmt_exclusive_section._acquired
         or con.is_closed()

@@ -32,7 +32,11 @@ from sqlalchemy.sql.ddl import ExecutableDDLElement
 from sqlalchemy.util import LRUCache
 
 from asgi_cycle.db.backends.base import compile_cached, returns_rows
-from asgi_cycle.db.backends.postgresql._pool import acquire_at_once, release_at_once
+from asgi_cycle.db.backends.postgresql._pool import (
+    SessionConnection,
+    acquire_at_once,
+    release_at_once,
+)
 from asgi_cycle.db.backends.postgresql._statements import cached_statement, fetch_cached
 
 __all__ = ["PostgresBackend", "PostgresPooledConnection", "make_dialect"]
@@ -60,24 +64,6 @@ def make_dialect() -> Dialect:
     return result
 
 
-class _Connection(asyncpg.Connection):  # type: ignore[misc]
-    """asyncpg's connection, able to skip the pool's session reset once."""
-
-    _session_clean = False
-
-    def keep_session(self) -> None:
-        """Nothing changed the session: the next release needs no reset query."""
-        self._session_clean = True
-
-    def get_reset_query(self) -> str:
-        """asyncpg's reset query, or nothing after ``keep_session()``."""
-        if self._session_clean:
-            self._session_clean = False
-            return ""
-        query: str = super().get_reset_query()
-        return query
-
-
 class PostgresPooledConnection(PostgresConnection):
     """``databases``' asyncpg connection with the documented ``execute``."""
 
@@ -99,14 +85,14 @@ class PostgresPooledConnection(PostgresConnection):
 
     async def release(self) -> None:
         """Give it back; reset its session only when something may have changed it."""
-        # The pool hands out proxies; a connection_class from OPTIONS lacks the method.
-        keep_session = getattr(self._connection, "keep_session", None)
-        if not self._session_used and keep_session is not None:
-            keep_session()
-            pool = self._database._pool
-            if pool is not None and release_at_once(pool, self._connection):
+        if not self._session_used:
+            if release_at_once(self._database._pool, self._connection):
                 self._connection = None
                 return
+            # The pool hands out proxies; a connection_class from OPTIONS lacks the method.
+            keep_session = getattr(self._connection, "keep_session", None)
+            if keep_session is not None:
+                keep_session()
         await super().release()
 
     @property
@@ -192,7 +178,7 @@ class PostgresBackend(_DatabasesPostgresBackend):
             "database": url.database,
             "min_size": int(query.get("min_size", 1)),
             "max_size": int(query.get("max_size", 10)),
-            "connection_class": _Connection,
+            "connection_class": SessionConnection,
         }
         if "ssl" in query:
             ssl = query["ssl"].lower()
