@@ -22,8 +22,9 @@ loop iteration: an ordinary response never suspends (the body is read from
 step and never pay ``run_until_complete``'s set-up, its two iterations and its
 two ``epoll`` calls. A task that does suspend (a query, a thread hop, a
 streamed chunk) goes on under ``run_until_complete``. Python 3.12's eager
-tasks work this way; this is the same idea on 3.11, through the loop's ready
-queue (``BaseEventLoop._ready``; any other loop class takes the plain path).
+tasks work this way; this is the same idea on 3.11 (a loop without
+``BaseEventLoop``'s ready queue, or with callbacks already waiting in it, takes
+the plain path).
 
 Each loop gets a parked "root" task that lives as long as the loop. AnyIO
 keeps its worker threads (used by ``sync_to_async``) alive only as long as the
