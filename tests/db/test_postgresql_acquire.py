@@ -11,19 +11,9 @@ import pytest
 from asgi_cycle.db import DatabaseWrapper, connections
 from asgi_cycle.db.backends.postgresql import _pool
 from asgi_cycle.test.utils import override_settings
+from tests.db.test_postgresql_release import pid
 
 pytestmark = pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
-
-
-async def pid(db: DatabaseWrapper) -> int:
-    """The server process of one acquire/release, used as the ORM's reads use it."""
-    handle = (await db.backend()).connection()
-    await handle.acquire()
-    try:
-        rows = await handle.fetch_rows("SELECT pg_backend_pid()", [])
-        return int(rows[0][0])
-    finally:
-        await handle.release()
 
 
 @pytest.fixture
