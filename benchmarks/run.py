@@ -207,6 +207,23 @@ def extra_figures(mode: Mode, say: Progress) -> dict[str, str]:
     return found
 
 
+def choose_mode(
+    full: bool, rounds: int | None, seconds: float | None, memory_requests: int | None
+) -> Mode:
+    """The quick or full mode, with the command line's overrides."""
+    mode = FULL if full else QUICK
+    if rounds or seconds:
+        mode = replace(mode, rounds=rounds or mode.rounds, seconds=seconds or mode.seconds)
+    if memory_requests:
+        mode = replace(
+            mode,
+            memory_requests=memory_requests,
+            memory_step=FULL.memory_step,
+            memory_cap=FULL.memory_cap,
+        )
+    return mode
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the suite and write the report."""
     parser = argparse.ArgumentParser(prog="python -m benchmarks.run")
@@ -218,13 +235,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, help="override the mode's rounds")
     parser.add_argument("--seconds", type=float, help="override the mode's wrk window")
     parser.add_argument("--no-memory", action="store_true")
+    parser.add_argument(
+        "--memory-requests",
+        type=int,
+        help="requests per memory curve (quick: 20,000; full: 100,000, with 5 s load steps "
+        "and at most 10 minutes per target, which this option also sets)",
+    )
     parser.add_argument("--no-inprocess", action="store_true")
     parser.add_argument("--output", default=str(HERE / "RESULTS.md"))
     args = parser.parse_args(argv)
-    mode = FULL if args.full else QUICK
-    if args.rounds or args.seconds:
-        rounds, seconds = args.rounds or mode.rounds, args.seconds or mode.seconds
-        mode = replace(mode, rounds=rounds, seconds=seconds)
+    mode = choose_mode(args.full, args.rounds, args.seconds, args.memory_requests)
     chosen = [BY_NAME[n] for n in args.targets.split(",")] if args.targets else list(TARGETS)
     say = Progress()
     WORKDIR.mkdir(exist_ok=True)
