@@ -29,7 +29,11 @@ the plain path).
 Each loop gets a parked "root" task that lives as long as the loop. AnyIO
 keeps its worker threads (used by ``sync_to_async``) alive only as long as the
 loop's root task; without one it would take each request's task as the root
-and start and stop a thread for every sync view.
+and start and stop a thread for every sync view. The root is handed to AnyIO
+at the loop's first ``sync_to_async`` call (``set_worker_thread_owner``), so a
+worker that only runs async views never imports AnyIO's asyncio backend.
+(AnyIO's other callers, such as a large request body spilled to a file, use
+the root only once that call has happened on the loop.)
 """
 
 from __future__ import annotations
@@ -44,7 +48,7 @@ import weakref
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from asgi_cycle.utils.asyncio import allow_blocking_io
+from asgi_cycle.utils.asyncio import allow_blocking_io, set_worker_thread_owner
 
 
 class _LoopHolder:
@@ -56,8 +60,9 @@ class _LoopHolder:
         self.before_close: list[Callable[[], object]] = []
         self.pid = os.getpid()
         self.loop = loop = asyncio.new_event_loop()
-        self.root: asyncio.Future[None] = loop.create_future()
-        loop.run_until_complete(_install_root(self))
+        self.root = loop.create_task(_park(), name="wsgi_shim-root")
+        run_ready(loop)  # the root parks; the loop's queue is empty again
+        set_worker_thread_owner(loop, self.root)
         # This thread's async generators belong to this loop (what run_forever sets
         # for its run and restores after), so start_task need not set them per step.
         self.hooks = (
@@ -97,18 +102,6 @@ class _LoopHolder:
 
 async def _park() -> None:
     await asyncio.get_running_loop().create_future()
-
-
-async def _install_root(holder: _LoopHolder) -> None:
-    root = asyncio.get_running_loop().create_task(_park(), name="wsgi_shim-root")
-    holder.root = root
-    try:
-        # AnyIO's own marker for "the task this loop was started for"; without it the
-        # request task would be taken as the root (see the module docstring).
-        from anyio._backends._asyncio import _root_task
-    except ImportError:  # pragma: no cover - a future AnyIO: correct, only slower
-        return
-    _root_task.set(root)
 
 
 async def _drain(loop: asyncio.AbstractEventLoop) -> None:

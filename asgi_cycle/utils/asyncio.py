@@ -5,6 +5,8 @@ Theory of operation:
 - ``sync_to_async(func)`` runs a blocking callable in anyio's worker thread
   pool. Before the call it records, in a thread-local, the event loop the
   caller came from, so that code running in that worker can get back to it.
+  A loop's threads stop with its owner task (``set_worker_thread_owner``),
+  handed to anyio on the loop's first call.
 - ``async_to_sync(afunc)`` runs a coroutine function from sync code:
 
   1. on a worker thread started by ``sync_to_async``: on the loop that thread
@@ -83,9 +85,40 @@ def sync_to_async(func: Callable[P, T]) -> Callable[P, Coroutine[Any, Any, T]]:
             finally:
                 _local.loop = previous
 
+        if _thread_owners:
+            _adopt_thread_owner(loop)
         return await anyio.to_thread.run_sync(call)
 
     return run_in_thread
+
+
+_thread_owners: weakref.WeakKeyDictionary[
+    asyncio.AbstractEventLoop, weakref.ref[asyncio.Task[Any]]
+] = weakref.WeakKeyDictionary()
+
+
+def set_worker_thread_owner(loop: asyncio.AbstractEventLoop, task: asyncio.Task[Any]) -> None:
+    """Keep the worker threads ``sync_to_async`` starts from ``loop`` until ``task`` ends.
+
+    AnyIO otherwise ties them to the task ``run_until_complete`` runs (one
+    request's task under ``wsgi_shim``) and stops them with it. This takes
+    effect at the loop's first ``sync_to_async`` call, so a loop that never runs
+    a thread never imports AnyIO's asyncio backend.
+    """
+    _thread_owners[loop] = weakref.ref(task)
+
+
+def _adopt_thread_owner(loop: asyncio.AbstractEventLoop) -> None:
+    ref = _thread_owners.pop(loop, None)
+    task = None if ref is None else ref()
+    if task is None or task.done():
+        return
+    try:
+        # AnyIO's own marker for "the task this loop was started for".
+        from anyio._backends._asyncio import _root_task
+    except ImportError:  # pragma: no cover - a future AnyIO: correct, only slower
+        return
+    _root_task.set(task)
 
 
 def in_event_loop_thread() -> bool:
@@ -184,5 +217,6 @@ __all__ = [
     "markcoroutinefunction",
     "portal_loop_if_started",
     "run_sync",
+    "set_worker_thread_owner",
     "sync_to_async",
 ]
