@@ -33,6 +33,12 @@ async def query(request: HttpRequest) -> HttpResponse:
     return HttpResponse(str(rows[0][0]))
 
 
+async def records(request: HttpRequest) -> HttpResponse:
+    """One SQLite statement whose rows come back as ``databases`` Records."""
+    row = await connections["default"].fetch_one("SELECT 40 + 2 AS answer")
+    return HttpResponse(str(row["answer"]))
+
+
 def sync_thread(request: HttpRequest) -> HttpResponse:
     """A sync view: which thread it ran on."""
     return HttpResponse(str(threading.get_ident()))
@@ -41,5 +47,6 @@ def sync_thread(request: HttpRequest) -> HttpResponse:
 urlpatterns = [
     path("plaintext", plaintext),
     path("query", query),
+    path("records", records),
     path("sync-thread", sync_thread),
 ]

@@ -74,6 +74,21 @@ def test_async_views_do_not_import_the_thread_backend(tmp_path: Path) -> None:
     assert "anyio._backends._asyncio" not in result["modules"]
 
 
+def test_an_orm_read_on_sqlite_does_not_import_databases(tmp_path: Path) -> None:
+    # The SQLite backend runs the ORM's reads itself; ``databases`` (and the click
+    # its core imports) are only needed for Records.
+    result = serve(tmp_path, "plaintext", "query", "query")
+    assert result["bodies"] == ["Hello, World!", "42", "42"]
+    for module in ("databases", "databases.core", "click", "anyio._backends._asyncio"):
+        assert module not in result["modules"], module
+
+
+def test_records_import_databases_when_asked_for(tmp_path: Path) -> None:
+    result = serve(tmp_path, "query", "records", "records")
+    assert result["bodies"] == ["42", "42", "42"]
+    assert "databases.backends.common.records" in result["modules"]
+
+
 def test_sync_view_runs_in_a_worker_thread_that_outlives_the_request(tmp_path: Path) -> None:
     result = serve(tmp_path, "plaintext", "sync-thread", "sync-thread", "sync-thread")
     first, *others = (int(body) for body in result["bodies"][1:])

@@ -17,6 +17,10 @@ Rules:
   under ``wsgi_shim``) statements run on that thread, with no hop to the
   connection's thread: the request completes without suspending, as under a
   WSGI framework's own blocking driver.
+
+``databases`` (and the ``click`` its core imports) is imported on the first call
+that returns its Records (``fetch_all``, ``fetch_one``, ``iterate``); the ORM's
+reads (``fetch_rows``), ``execute`` and ``control`` do without it.
 """
 
 from __future__ import annotations
@@ -25,13 +29,11 @@ import asyncio
 import atexit
 import sqlite3
 import weakref
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import aiosqlite
-from databases.backends.common.records import Record, Row, create_column_maps
-from databases.backends.sqlite import CompilationContext, SQLiteConnection
 from sqlalchemy.dialects.sqlite import pysqlite
 from sqlalchemy.engine.cursor import CursorResultMetaData
 from sqlalchemy.engine.interfaces import Dialect
@@ -41,6 +43,12 @@ from sqlalchemy.util import LRUCache
 
 from asgi_cycle.db.backends.base import compile_cached, returns_rows
 from asgi_cycle.utils.asyncio import blocking_io_allowed
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncGenerator
+
+    from databases.backends.common.records import Record
+    from databases.backends.sqlite import SQLiteTransaction
 
 __all__ = ["PooledSQLiteConnection", "SQLiteBackend", "SQLitePool", "make_dialect"]
 
@@ -199,13 +207,37 @@ def _stop_without_loop(connection: aiosqlite.Connection) -> None:
     connection._tx.put_nowait((None, close_and_stop))
 
 
-class PooledSQLiteConnection(SQLiteConnection):
+class PooledSQLiteConnection:
     """``databases``' SQLite connection over the pool, with the documented ``execute``."""
 
     def __init__(self, pool: SQLitePool, dialect: Dialect) -> None:
-        super().__init__(pool, dialect)  # type: ignore[arg-type]
-        self._pool: SQLitePool = pool  # type: ignore[assignment]
+        self._pool = pool
+        self._dialect = dialect
+        self._connection: aiosqlite.Connection | None = None
         self._rowcount = 0
+
+    async def acquire(self) -> None:
+        """Take a connection from the pool."""
+        assert self._connection is None, "Connection is already acquired"
+        self._connection = await self._pool.acquire()
+
+    async def release(self) -> None:
+        """Give it back to the pool."""
+        assert self._connection is not None, "Connection is not acquired"
+        await self._pool.release(self._connection)
+        self._connection = None
+
+    @property
+    def raw_connection(self) -> aiosqlite.Connection:
+        """The aiosqlite connection."""
+        assert self._connection is not None, "Connection is not acquired"
+        return self._connection
+
+    def transaction(self) -> SQLiteTransaction:
+        """``databases``' transaction on this connection (BEGIN, not BEGIN IMMEDIATE)."""
+        from databases.backends.sqlite import SQLiteTransaction
+
+        return SQLiteTransaction(self)  # type: ignore[arg-type]
 
     @property
     def rowcount(self) -> int:
@@ -226,16 +258,30 @@ class PooledSQLiteConnection(SQLiteConnection):
         )
         return result
 
-    def _records(self, result: _Result, result_columns: Any, context: Any) -> list[Record]:
-        metadata: Any = CursorResultMetaData(context, result.description)
+    def _record_maker(
+        self, description: Any, result_columns: Any, context: Any
+    ) -> Callable[[Any], Record]:
+        """Turns a driver row into a ``databases`` Record (imported here, on first use)."""
+        from databases.backends.common.records import Record, Row, create_column_maps
+        from databases.backends.sqlite import CompilationContext
+
+        result: Any = CompilationContext(context)  # what the metadata reads of a result
+        metadata: Any = CursorResultMetaData(result, description)
         column_maps = create_column_maps(result_columns)
         processors, keymap, dialect = metadata._processors, metadata._keymap, self._dialect
-        return [
-            Record(Row(metadata, processors, keymap, row), result_columns, dialect, column_maps)
-            for row in result.rows
-        ]
 
-    async def fetch_all(self, query: ClauseElement) -> list[Record]:  # type: ignore[override]
+        def make(row: Any) -> Record:
+            return Record(
+                Row(metadata, processors, keymap, row), result_columns, dialect, column_maps
+            )
+
+        return make
+
+    def _records(self, result: _Result, result_columns: Any, context: Any) -> list[Record]:
+        make = self._record_maker(result.description, result_columns, context)
+        return [make(row) for row in result.rows]
+
+    async def fetch_all(self, query: ClauseElement) -> list[Record]:
         """Every row, as ``databases`` Records."""
         sql, args, result_columns, context = self._compile(query)
         result = await self._one_hop(sql, args, "all")
@@ -269,6 +315,20 @@ class PooledSQLiteConnection(SQLiteConnection):
             return result.lastrowid
         return result.rowcount
 
+    async def execute_many(self, queries: list[ClauseElement]) -> None:
+        """Run each statement in turn."""
+        for query in queries:
+            await self.execute(query)
+
+    async def iterate(self, query: ClauseElement) -> AsyncGenerator[Record, None]:
+        """Stream the rows, as ``databases`` Records, through the connection's thread."""
+        assert self._connection is not None, "Connection is not acquired"
+        sql, args, result_columns, context = self._compile(query)
+        async with self._connection.execute(sql, args) as cursor:
+            make = self._record_maker(cursor.description, result_columns, context)
+            async for row in cursor:
+                yield make(row)
+
     async def control(self, sql: str) -> None:
         """Run a transaction-control statement (BEGIN, SAVEPOINT, COMMIT ...)."""
         assert self._connection is not None, "Connection is not acquired"
@@ -278,7 +338,7 @@ class PooledSQLiteConnection(SQLiteConnection):
         async with self._connection.execute(sql) as cursor:
             await cursor.close()
 
-    def _compile(self, query: ClauseElement) -> tuple[str, list[Any], Any, Any]:  # type: ignore[override]
+    def _compile(self, query: ClauseElement) -> tuple[str, list[Any], Any, Any]:
         # SQLAlchemy's own statement cache (keyed by the statement's structure, as an
         # Engine does) skips recompiling the ORM's repeated queries; IN lists are
         # expanded per call. databases' version also %-formats the SQL for a debug
@@ -287,7 +347,7 @@ class PooledSQLiteConnection(SQLiteConnection):
         context.dialect = self._dialect
         if isinstance(query, ExecutableDDLElement):
             ddl: Any = query.compile(dialect=self._dialect)
-            return ddl.string, [], None, CompilationContext(context)
+            return ddl.string, [], None, context
         sql, args, compiled = compile_cached(query, self._dialect, self._pool.compiled_cache)
         context.result_column_struct = (
             compiled._result_columns,
@@ -296,7 +356,7 @@ class PooledSQLiteConnection(SQLiteConnection):
             compiled._ad_hoc_textual,
             compiled._loose_column_name_matching,
         )
-        return sql, args, compiled._result_columns, CompilationContext(context)
+        return sql, args, compiled._result_columns, context
 
     def compile_for_log(self, query: ClauseElement) -> tuple[str, int]:
         """The SQL text and parameter count the query log shows."""
