@@ -184,11 +184,15 @@ def run_inprocess(
     return results
 
 
-def extra_figures(mode: Mode, say: Progress) -> dict[str, str]:
-    """Output of the DB-engine's and the shim's own benchmarks, when they exist."""
+def extra_figures(mode: Mode, say: Progress, server_cost: bool) -> dict[str, str]:
+    """Output of the DB-engine's and the shim's own benchmarks, and (when asked, or in
+    full mode) the instruction counts of `benchmarks.server_cost`."""
     found: dict[str, str] = {}
-    quick = {"db_pool": ["--seconds", "2"], "shim_cost": ["--budget", "10"]}
-    for module in ("db_pool", "shim_cost"):
+    quick = {"db_pool": ["--seconds", "2"], "shim_cost": ["--budget", "10"], "server_cost": []}
+    modules = ["db_pool", "shim_cost"]
+    if server_cost or mode.name == "full":
+        modules.append("server_cost")  # about 4 minutes under valgrind
+    for module in modules:
         if not (HERE / f"{module}.py").exists():
             continue
         say(f"running benchmarks.{module}")
@@ -199,7 +203,7 @@ def extra_figures(mode: Mode, say: Progress) -> dict[str, str]:
             cwd=HERE.parent,
             capture_output=True,
             text=True,
-            timeout=300,
+            timeout=900,
             env={**os.environ, "PYTHONPATH": str(HERE.parent)},
         )
         found[module] = (out.stdout + (out.stderr if out.returncode else "")).strip()
@@ -242,6 +246,12 @@ def main(argv: list[str] | None = None) -> int:
         "and at most 10 minutes per target, which this option also sets)",
     )
     parser.add_argument("--no-inprocess", action="store_true")
+    parser.add_argument(
+        "--server-cost",
+        action="store_true",
+        help="add benchmarks.server_cost's instruction counts (needs valgrind; about 4 "
+        "minutes; always on in full mode)",
+    )
     parser.add_argument("--output", default=str(HERE / "RESULTS.md"))
     args = parser.parse_args(argv)
     mode = choose_mode(args.full, args.rounds, args.seconds, args.memory_requests)
@@ -296,7 +306,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"{found.points[-1][0]:,} requests (second-half growth "
                 f"{found.late_growth:+.1%})"
             )
-    extras = extra_figures(mode, say)
+    extras = extra_figures(mode, say, args.server_cost)
     meta["finished"] = report.now()
     meta["load_after"] = os.getloadavg()
     results = {

@@ -194,7 +194,7 @@ def main(argv: list[str] | None = None) -> int:
     extra = args.many - args.few
     print(f"instructions per request through Uvicorn's httptools protocol, {args.path}")
     for name in names:
-        print(f"  {name:<20} counting ({args.few} then {args.many} requests)...", flush=True)
+        print(f"{name}: counting ({args.few} then {args.many} requests)...", file=sys.stderr)
         few = instructions(name, args.path, args.few, args.database_url)
         many = instructions(name, args.path, args.many, args.database_url)
         print(f"  {name:<20} {(many - few) / extra:>10,.0f}", flush=True)
