@@ -8,10 +8,9 @@ from typing import Any
 import asyncpg
 import pytest
 
-from asgi_cycle.db import DatabaseWrapper, connections
+from asgi_cycle.db import DatabaseWrapper
 from asgi_cycle.db.backends.postgresql import _pool
-from asgi_cycle.test.utils import override_settings
-from tests.db.test_postgresql_release import pid
+from tests.db.test_postgresql_release import database_with, pid
 
 pytestmark = pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
 
@@ -78,14 +77,9 @@ async def test_a_setup_callback_still_runs_on_every_acquire(db_url: str) -> None
     async def setup(connection: Any) -> None:
         seen.append(connection)
 
-    entry = {"URL": db_url, "OPTIONS": {"setup": setup}}
-    with override_settings(DATABASES={"default": entry}):
-        db = connections["default"]
-        try:
-            for _ in range(3):
-                await pid(db)
-        finally:
-            await db.adisconnect()
+    async with database_with(db_url, {"setup": setup}) as db:
+        for _ in range(3):
+            await pid(db)
     assert len(seen) == 3
 
 
@@ -114,26 +108,21 @@ async def test_a_closing_pool_refuses(db: DatabaseWrapper) -> None:
 
 
 async def test_cancelling_a_waiting_acquire_loses_no_connection(db_url: str) -> None:
-    entry = {"URL": db_url, "OPTIONS": {"min_size": 1, "max_size": 1}}
-    with override_settings(DATABASES={"default": entry}):
-        db = connections["default"]
-        try:
-            first = await pid(db)
-            backend: Any = await db.backend()
-            held = backend.connection()
-            await held.acquire()
-            waiter = asyncio.create_task(backend.connection().acquire())
-            await asyncio.sleep(0.01)
-            assert not waiter.done()  # waiting in asyncpg's queue
-            waiter.cancel()
-            with pytest.raises(asyncio.CancelledError):
-                await waiter
-            await held.release()
-            assert await pid(db) == first
-            pool = backend._pool
-            assert pool.get_idle_size() == pool.get_size() == 1
-        finally:
-            await db.adisconnect()
+    async with database_with(db_url, {"min_size": 1, "max_size": 1}) as db:
+        first = await pid(db)
+        backend: Any = await db.backend()
+        held = backend.connection()
+        await held.acquire()
+        waiter = asyncio.create_task(backend.connection().acquire())
+        await asyncio.sleep(0.01)
+        assert not waiter.done()  # waiting in asyncpg's queue
+        waiter.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await waiter
+        await held.release()
+        assert await pid(db) == first
+        pool = backend._pool
+        assert pool.get_idle_size() == pool.get_size() == 1
 
 
 async def test_an_acquire_cancelled_before_it_runs_takes_nothing(db: DatabaseWrapper) -> None:
@@ -151,21 +140,16 @@ async def test_an_acquire_cancelled_before_it_runs_takes_nothing(db: DatabaseWra
 
 
 async def test_a_waiter_is_served_when_the_connection_comes_back(db_url: str) -> None:
-    entry = {"URL": db_url, "OPTIONS": {"min_size": 1, "max_size": 1}}
-    with override_settings(DATABASES={"default": entry}):
-        db = connections["default"]
-        try:
-            backend: Any = await db.backend()
-            held = backend.connection()
-            await held.acquire()
-            waiting = backend.connection()
-            waiter = asyncio.create_task(waiting.acquire())
-            await asyncio.sleep(0.01)
-            await held.release()
-            await asyncio.wait_for(waiter, 5)
-            assert waiting.raw_connection is not None
-            await waiting.release()
-            pool = backend._pool
-            assert pool.get_idle_size() == pool.get_size() == 1
-        finally:
-            await db.adisconnect()
+    async with database_with(db_url, {"min_size": 1, "max_size": 1}) as db:
+        backend: Any = await db.backend()
+        held = backend.connection()
+        await held.acquire()
+        waiting = backend.connection()
+        waiter = asyncio.create_task(waiting.acquire())
+        await asyncio.sleep(0.01)
+        await held.release()
+        await asyncio.wait_for(waiter, 5)
+        assert waiting.raw_connection is not None
+        await waiting.release()
+        pool = backend._pool
+        assert pool.get_idle_size() == pool.get_size() == 1

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import asyncpg
@@ -27,6 +29,17 @@ async def pid(db: DatabaseWrapper, *, raw: bool = False, begin: bool = False) ->
         return int(rows[0][0])
     finally:
         await handle.release()
+
+
+@asynccontextmanager
+async def database_with(db_url: str, options: dict[str, Any]) -> AsyncIterator[DatabaseWrapper]:
+    """The default database at ``db_url`` with these ``OPTIONS``, disconnected after."""
+    with override_settings(DATABASES={"default": {"URL": db_url, "OPTIONS": options}}):
+        db = connections["default"]
+        try:
+            yield db
+        finally:
+            await db.adisconnect()
 
 
 @pytest.fixture
@@ -80,34 +93,22 @@ async def test_a_session_change_is_still_reset(db: DatabaseWrapper) -> None:
 
 
 async def test_max_queries_still_replaces_the_connection(db_url: str) -> None:
-    entry = {"URL": db_url, "OPTIONS": {"max_queries": 2}}
-    with override_settings(DATABASES={"default": entry}):
-        db = connections["default"]
-        try:
-            pids = [await pid(db) for _ in range(6)]
-        finally:
-            await db.adisconnect()
+    async with database_with(db_url, {"max_queries": 2}) as db:
+        pids = [await pid(db) for _ in range(6)]
     assert pids[0] == pids[1] != pids[2] == pids[3] != pids[4] == pids[5]
 
 
 async def test_an_idle_connection_still_expires(db_url: str) -> None:
-    entry = {
-        "URL": db_url,
-        "OPTIONS": {"min_size": 0, "max_inactive_connection_lifetime": 0.05},
-    }
-    with override_settings(DATABASES={"default": entry}):
-        db = connections["default"]
-        try:
-            await pid(db)
-            pool = (await db.backend())._pool  # type: ignore[attr-defined]
-            assert pool.get_size() == 1
-            for _ in range(100):
-                if pool.get_size() == 0:
-                    break
-                await asyncio.sleep(0.02)
-            assert pool.get_size() == 0
-        finally:
-            await db.adisconnect()
+    options = {"min_size": 0, "max_inactive_connection_lifetime": 0.05}
+    async with database_with(db_url, options) as db:
+        await pid(db)
+        pool = (await db.backend())._pool  # type: ignore[attr-defined]
+        assert pool.get_size() == 1
+        for _ in range(100):
+            if pool.get_size() == 0:
+                break
+            await asyncio.sleep(0.02)
+        assert pool.get_size() == 0
 
 
 async def test_disconnect_closes_connections_released_at_once(db: DatabaseWrapper) -> None:
@@ -123,13 +124,8 @@ async def test_disconnect_closes_connections_released_at_once(db: DatabaseWrappe
 async def test_a_connection_class_from_options_keeps_asyncpgs_release(
     db_url: str, pool_releases: list[Any]
 ) -> None:
-    entry = {"URL": db_url, "OPTIONS": {"connection_class": asyncpg.Connection}}
-    with override_settings(DATABASES={"default": entry}):
-        db = connections["default"]
-        try:
-            assert await pid(db) == await pid(db)
-        finally:
-            await db.adisconnect()
+    async with database_with(db_url, {"connection_class": asyncpg.Connection}) as db:
+        assert await pid(db) == await pid(db)
     assert len(pool_releases) == 2
 
 
@@ -141,11 +137,6 @@ async def test_a_reset_callback_keeps_asyncpgs_release(
     async def reset(connection: Any) -> None:
         resets.append(connection)
 
-    entry = {"URL": db_url, "OPTIONS": {"reset": reset}}
-    with override_settings(DATABASES={"default": entry}):
-        db = connections["default"]
-        try:
-            assert await pid(db) == await pid(db)
-        finally:
-            await db.adisconnect()
+    async with database_with(db_url, {"reset": reset}) as db:
+        assert await pid(db) == await pid(db)
     assert len(pool_releases) == len(resets) == 2

@@ -9,9 +9,9 @@ from typing import Any
 import asyncpg
 import pytest
 
-from asgi_cycle.db import DatabaseWrapper, connections
+from asgi_cycle.db import DatabaseWrapper
 from asgi_cycle.db.backends.postgresql import _statements
-from asgi_cycle.test.utils import override_settings
+from tests.db.test_postgresql_release import database_with
 
 pytestmark = pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
 
@@ -140,20 +140,15 @@ async def test_a_closed_connection_has_no_statement(db_url: str) -> None:
 
 
 async def test_a_command_timeout_still_applies(db_url: str) -> None:
-    entry = {"URL": db_url, "OPTIONS": {"command_timeout": 0.05}}
-    with override_settings(DATABASES={"default": entry}):
-        db = connections["default"]
+    async with database_with(db_url, {"command_timeout": 0.05}) as db:
+        connection = (await db.backend()).connection()
+        await connection.acquire()
         try:
-            connection = (await db.backend()).connection()
-            await connection.acquire()
-            try:
-                await values(connection, "SELECT pg_sleep($1)", 0.0)
-                with pytest.raises(TimeoutError):
-                    await values(connection, "SELECT pg_sleep($1)", 5.0)
-            finally:
-                await connection.release()
+            await values(connection, "SELECT pg_sleep($1)", 0.0)
+            with pytest.raises(TimeoutError):
+                await values(connection, "SELECT pg_sleep($1)", 5.0)
         finally:
-            await db.adisconnect()
+            await connection.release()
 
 
 async def test_a_changed_result_type_drops_the_pools_statements(
